@@ -1,0 +1,151 @@
+"""Command line: ``cpcd validate``, ``cpcd build``, ``cpcd info``.
+
+Problems are printed one per line as ``file:line: column: value: rule``, never
+as a Python traceback; the exit status is 1 when anything is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cpcd.paths import DESCRIPTOR, exports_dir
+from cpcd.problems import DEFAULT_CAP, CpcdError, render
+
+app = typer.Typer(
+    help="China-Pakistan Cooperation Dataset: validate the CSVs and build the exports.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Directory of CSV files to use instead of data/ (same file names).",
+        file_okay=False,
+    ),
+]
+PackageOption = Annotated[
+    Path,
+    typer.Option(
+        "--package", help="Package descriptor naming the tables and their schemas.", dir_okay=False
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
+CapOption = Annotated[
+    int, typer.Option("--max-problems", help="Print at most this many problems.", min=1)
+]
+
+
+def _fail(err: CpcdError, cap: int = DEFAULT_CAP) -> None:
+    typer.echo(f"error: {err}", err=True)
+    if err.problems:
+        for line in render(err.problems, cap):
+            typer.echo(line, err=True)
+    raise typer.Exit(1)
+
+
+def _say(quiet: bool, message: str) -> None:
+    if not quiet:
+        typer.echo(message)
+
+
+@app.command()
+def validate(
+    data: DataOption = None,
+    package: PackageOption = DESCRIPTOR,
+    quiet: QuietOption = False,
+    max_problems: CapOption = DEFAULT_CAP,
+) -> None:
+    """Check the descriptor, every table's rows, keys and cross-table references."""
+    from cpcd.validate import validate as run
+
+    try:
+        result = run(package, data)
+    except CpcdError as err:
+        _fail(err, max_problems)
+    if not result.ok:
+        _fail(CpcdError("validation failed", result.problems), max_problems)
+    rows = sum(len(item.frame) for item in result.data.values())
+    _say(quiet, f"valid: {len(result.data)} tables, {rows} rows")
+
+
+@app.command()
+def build(
+    data: DataOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output directory (default: exports/).", file_okay=False),
+    ] = None,
+    package: PackageOption = DESCRIPTOR,
+    quiet: QuietOption = False,
+    max_problems: CapOption = DEFAULT_CAP,
+) -> None:
+    """Validate, then write CSV, Parquet, DuckDB, datapackage.json and SHA256SUMS."""
+    from cpcd.export import canonical, write_exports
+    from cpcd.validate import validate as run
+
+    out = out or exports_dir()
+
+    def step(name: str, seconds: float) -> None:
+        _say(quiet, f"  {name:<26}{seconds:7.2f} s")
+
+    _say(quiet, f"building {out}")
+    start = time.perf_counter()
+    try:
+        result = run(package, data)
+        step("validate", time.perf_counter() - start)
+        if not result.ok:
+            raise CpcdError("validation failed; the exports were not changed", result.problems)
+        frames = {name: canonical(item.frame, item.table) for name, item in result.data.items()}
+        write_exports(result.package, frames, out, step)
+    except CpcdError as err:
+        _fail(err, max_problems)
+    rows = sum(len(f) for f in frames.values())
+    _say(quiet, f"built {len(frames)} tables, {rows} rows in {time.perf_counter() - start:.2f} s")
+
+
+@app.command()
+def info(
+    out: Annotated[Path | None, typer.Option("--out", help="Exports directory.")] = None,
+) -> None:
+    """Version, tables and row counts of the built exports."""
+    import pyarrow.parquet as pq
+
+    from cpcd.api import BUILD_HINT
+    from cpcd.metadata import read_json
+
+    out = out or exports_dir()
+    descriptor_path = out / "datapackage.json"
+    if not descriptor_path.exists():
+        _fail(CpcdError(f"no exports found in {out}: {BUILD_HINT}"))
+    descriptor = read_json(descriptor_path)
+    typer.echo(f"{descriptor.get('title')}  version {descriptor.get('version')}  ({out})")
+    for resource in descriptor["resources"]:
+        if resource["format"] != "csv":
+            continue
+        name = resource["name"]
+        rows = pq.ParquetFile(out / "parquet" / f"{name}.parquet").metadata.num_rows
+        typer.echo(f"  {name:<24}{rows:>6} rows")
+
+
+def main() -> None:
+    """Entry point: hide tracebacks unless CPCD_DEBUG is set."""
+    try:
+        app()
+    except CpcdError as err:  # pragma: no cover - commands catch their own
+        _fail(err)
+    except Exception as exc:
+        if os.environ.get("CPCD_DEBUG"):
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} (set CPCD_DEBUG=1 for details)", err=True
+        )
+        sys.exit(70)

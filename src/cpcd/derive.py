@@ -1,0 +1,176 @@
+"""Derive every library's schema from the Table Schemas in :mod:`cpcd.metadata`.
+
+pandas dtypes, pandera checks, the Arrow schema and the DuckDB DDL are all
+computed here from one :class:`~cpcd.metadata.Table`, so a field added to a
+schema file reaches all of them with no other edit. Heavy libraries are
+imported inside the functions that need them, to keep ``import cpcd`` fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cpcd.metadata import Field, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pandera
+    import pyarrow as pa
+
+DATE_UNIT = "s"
+DUCKDB_TYPES = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "datetime": "TIMESTAMPTZ",
+}
+
+
+def pandas_dtype(field: Field, enums_as_categories: bool = True) -> Any:
+    """The pandas dtype users get: nullable types, enums as categoricals."""
+    import pandas as pd
+
+    if field.type == "string":
+        if field.enum is not None and enums_as_categories:
+            return pd.CategoricalDtype(list(field.enum), ordered=False)
+        return pd.StringDtype()
+    return {
+        "integer": pd.Int64Dtype(),
+        "number": pd.Float64Dtype(),
+        "boolean": pd.BooleanDtype(),
+        "date": f"datetime64[{DATE_UNIT}]",
+        "datetime": pd.DatetimeTZDtype(DATE_UNIT, "UTC"),
+    }[field.type]
+
+
+def pandas_dtypes(table: Table, enums_as_categories: bool = True) -> dict[str, Any]:
+    return {f.name: pandas_dtype(f, enums_as_categories) for f in table.fields}
+
+
+def cast_frame(frame: pd.DataFrame, table: Table, enums_as_categories: bool = True) -> pd.DataFrame:
+    """Give ``frame`` the table's column order and public dtypes."""
+    import pandas as pd
+
+    out = {}
+    for f in table.fields:
+        column = frame[f.name]
+        dtype = pandas_dtype(f, enums_as_categories)
+        if f.type == "date":
+            column = (
+                pd.to_datetime(column).dt.tz_localize(None)
+                if isinstance(getattr(column, "dtype", None), pd.DatetimeTZDtype)
+                else pd.to_datetime(column)
+            )
+        elif f.type == "datetime":
+            column = pd.to_datetime(column, utc=True)
+        out[f.name] = column.astype(dtype)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def pandera_schema(table: Table) -> pandera.DataFrameSchema:
+    """pandera checks for a frame typed by :func:`cpcd.read` (enums still as strings)."""
+    import pandera.pandas as pandera
+
+    columns = {}
+    for f in table.fields:
+        checks = []
+        if f.enum is not None:
+            checks.append(pandera.Check.isin(list(f.enum), name="enum"))
+        if f.pattern is not None:
+            # Table Schema patterns match the whole value.
+            checks.append(pandera.Check.str_matches(rf"(?:{f.pattern})\Z", name="pattern"))
+        if f.minimum is not None:
+            checks.append(pandera.Check.ge(f.minimum, name="minimum"))
+        if f.maximum is not None:
+            checks.append(pandera.Check.le(f.maximum, name="maximum"))
+        single_key = table.primary_key == (f.name,)
+        columns[f.name] = pandera.Column(
+            pandas_dtype(f, enums_as_categories=False),
+            checks=checks,
+            nullable=not (f.required or f.name in table.primary_key),
+            unique=f.unique or single_key,
+            report_duplicates="exclude_first",
+            coerce=False,
+        )
+    composite = list(table.primary_key) if len(table.primary_key) > 1 else None
+    return pandera.DataFrameSchema(
+        columns,
+        name=table.name,
+        unique=composite,
+        report_duplicates="exclude_first",
+        ordered=True,
+        strict=True,
+    )
+
+
+def arrow_type(field: Field) -> pa.DataType:
+    import pyarrow as pa
+
+    return {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+        "datetime": pa.timestamp(DATE_UNIT, tz="UTC"),
+    }[field.type]
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    """Arrow schema for the Parquet export: date32 dates, nullable where not required."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field(
+                f.name,
+                arrow_type(f),
+                nullable=not (f.required or f.name in table.primary_key),
+                metadata={"description": f.description},
+            )
+            for f in table.fields
+        ],
+        metadata={"name": table.name, "description": table.description},
+    )
+
+
+def sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _column_ddl(table: Table, f: Field) -> str:
+    parts = [f'"{f.name}"', DUCKDB_TYPES[f.type]]
+    if f.required or f.name in table.primary_key:
+        parts.append("NOT NULL")
+    if f.unique and table.primary_key != (f.name,):
+        parts.append("UNIQUE")
+    checks = []
+    if f.enum is not None:
+        checks.append(f'"{f.name}" IN ({", ".join(sql_string(v) for v in f.enum)})')
+    if f.pattern is not None:
+        checks.append(f'regexp_full_match("{f.name}", {sql_string(f.pattern)})')
+    if f.minimum is not None:
+        checks.append(f'"{f.name}" >= {f.minimum}')
+    if f.maximum is not None:
+        checks.append(f'"{f.name}" <= {f.maximum}')
+    parts.extend(f"CHECK ({c})" for c in checks)
+    return " ".join(parts)
+
+
+def duckdb_ddl(table: Table) -> list[str]:
+    """CREATE TABLE with types, NOT NULL, keys and CHECKs, then COMMENT ON for descriptions."""
+    lines = [_column_ddl(table, f) for f in table.fields]
+    lines.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in table.primary_key) + ")")
+    for fk in table.foreign_keys:
+        cols = ", ".join(f'"{c}"' for c in fk.fields)
+        refs = ", ".join(f'"{c}"' for c in fk.reference_fields)
+        lines.append(f'FOREIGN KEY ({cols}) REFERENCES "{fk.resource}" ({refs})')
+    statements = ['CREATE TABLE "' + table.name + '" (\n  ' + ",\n  ".join(lines) + "\n)"]
+    statements.append(f'COMMENT ON TABLE "{table.name}" IS {sql_string(table.description)}')
+    statements.extend(
+        f'COMMENT ON COLUMN "{table.name}"."{f.name}" IS {sql_string(f.description)}'
+        for f in table.fields
+    )
+    return statements

@@ -1,0 +1,245 @@
+"""Write validated tables as CSV, Parquet and one DuckDB file, with hashes.
+
+All files go into a temporary directory beside the output directory; only when
+everything is written is it swapped in, so readers never see a half-written
+export and a failed build leaves the previous one untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cpcd.derive import arrow_schema, duckdb_ddl
+from cpcd.metadata import Package, Table, read_json
+
+DUCKDB_FILE = "cpcd.duckdb"
+SUMS_FILE = "SHA256SUMS"
+PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+Step = Callable[[str, float], None]
+
+
+def canonical(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Rows sorted by primary key, columns in schema order."""
+    ordered = frame[table.field_names].sort_values(list(table.primary_key), kind="stable")
+    return ordered.reset_index(drop=True)
+
+
+def _number(value: float) -> str:
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def csv_text(frame: pd.DataFrame, table: Table) -> str:
+    """The canonical CSV text: UTF-8, LF, minimal quoting, empty cell for missing values."""
+    cells = {}
+    for f in table.fields:
+        column = frame[f.name]
+        present = column.notna()
+        if f.type == "date":
+            text = column.dt.strftime("%Y-%m-%d")
+        elif f.type == "datetime":
+            text = column.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        elif f.type == "boolean":
+            text = column.map({True: "true", False: "false"}, na_action="ignore")
+        elif f.type == "number":
+            text = column.astype(object).map(_number, na_action="ignore")
+        else:
+            text = column.astype(object).map(str, na_action="ignore")
+        cells[f.name] = text.astype(object).where(present, "")
+    return pd.DataFrame(cells).to_csv(index=False, lineterminator="\n")
+
+
+def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
+    """An Arrow table built column by column from the derived schema (no pandas metadata)."""
+    schema = arrow_schema(table)
+    arrays = []
+    for f, arrow_field in zip(table.fields, schema, strict=True):
+        column = frame[f.name]
+        if f.type == "date":
+            array = pa.array(column, type=pa.timestamp("s"), from_pandas=True).cast(pa.date32())
+        else:
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                column = column.astype("string")
+            array = pa.array(column, type=arrow_field.type, from_pandas=True)
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def created(package: Package) -> str:
+    """Build time from SOURCE_DATE_EPOCH, else the descriptor's ``created``; never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(package.descriptor["created"])
+
+
+def write_duckdb(package: Package, out: Path) -> None:
+    """Every table with its constraints and comments, filled from the Parquet files."""
+    import duckdb
+
+    con = duckdb.connect(str(out / DUCKDB_FILE))
+    try:
+        for name in package.load_order():
+            for statement in duckdb_ddl(package.tables[name]):
+                con.execute(statement)
+            parquet = (out / "parquet" / f"{name}.parquet").as_posix().replace("'", "''")
+            con.execute(f"INSERT INTO \"{name}\" SELECT * FROM read_parquet('{parquet}')")
+    finally:
+        con.close()
+
+
+def export_descriptor(package: Package, out: Path) -> dict[str, Any]:
+    """The exports' datapackage.json: CSV and Parquet resources, inline schemas, sha256 hashes."""
+    descriptor = {k: v for k, v in package.descriptor.items() if k != "resources"}
+    descriptor["created"] = created(package)
+    resources = []
+    for name, table in package.tables.items():
+        schema = read_json(table.schema_path)
+        csv_path = out / "csv" / f"{name}.csv"
+        parquet_path = out / "parquet" / f"{name}.parquet"
+        resources.append(
+            {
+                "name": name,
+                "title": table.title,
+                "description": table.description,
+                "type": "table",
+                "path": f"csv/{name}.csv",
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": csv_path.stat().st_size,
+                "hash": f"sha256:{sha256(csv_path)}",
+                "schema": schema,
+            }
+        )
+        # No "bytes" here: frictionless rejects it for Parquet resources.
+        resources.append(
+            {
+                "name": f"{name}_parquet",
+                "title": f"{table.title} (Parquet)",
+                "description": table.description,
+                "type": "table",
+                "path": f"parquet/{name}.parquet",
+                "scheme": "file",
+                "format": "parquet",
+                "mediatype": PARQUET_MEDIATYPE,
+                "hash": f"sha256:{sha256(parquet_path)}",
+                "schema": _parquet_schema(schema),
+            }
+        )
+    descriptor["resources"] = resources
+    return descriptor
+
+
+def _parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The Table Schema for a Parquet resource.
+
+    frictionless reads Parquet through pandas, which turns a null integer into the
+    float NaN; declaring "nan" missing for integer fields lets it read them as null.
+    """
+    fields = [
+        {**f, "missingValues": ["", "nan"]} if f.get("type") == "integer" else f
+        for f in schema["fields"]
+    ]
+    return {**schema, "fields": fields}
+
+
+def write_sums(out: Path) -> None:
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != SUMS_FILE)
+    lines = [f"{sha256(p)}  {p.relative_to(out).as_posix()}\n" for p in files]
+    (out / SUMS_FILE).write_text("".join(lines), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _timed(step: Step | None, name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    if step is not None:
+        step(name, time.perf_counter() - start)
+
+
+def write_exports(
+    package: Package, frames: dict[str, pd.DataFrame], out: Path, step: Step | None = None
+) -> None:
+    """Write every export into ``out`` atomically (see module docstring)."""
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        (tmp / "csv").mkdir()
+        (tmp / "parquet").mkdir()
+        with _timed(step, "csv"):
+            for name, table in package.tables.items():
+                text = csv_text(frames[name], table)
+                (tmp / "csv" / f"{name}.csv").write_bytes(text.encode("utf-8"))
+        with _timed(step, "parquet"):
+            for name, table in package.tables.items():
+                pq.write_table(
+                    arrow_table(frames[name], table),
+                    tmp / "parquet" / f"{name}.parquet",
+                    compression="zstd",
+                )
+        with _timed(step, "duckdb"):
+            write_duckdb(package, tmp)
+        with _timed(step, "descriptor and checksums"):
+            descriptor = export_descriptor(package, tmp)
+            (tmp / "datapackage.json").write_text(
+                json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            write_sums(tmp)
+        _swap_in(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap_in(new: Path, out: Path) -> None:
+    """Put ``new`` at ``out``; afterwards ``new`` holds the previous export (or nothing)."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rename(out, old / "exports")
+    os.rename(new, out)
+    new.mkdir()
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two directories with Linux renameat2(RENAME_EXCHANGE)."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0

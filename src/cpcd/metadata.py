@@ -1,0 +1,313 @@
+"""Read the package descriptor and its Table Schemas: the single source of truth.
+
+Everything else (pandas dtypes, pandera checks, the Arrow schema, the DuckDB
+DDL, the docs) is derived from the objects built here, so a field is defined
+once, in ``schemas/<table>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cpcd.problems import CpcdError, Problem
+
+SUPPORTED_TYPES = {"string", "integer", "number", "boolean", "date", "datetime"}
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+# Fields of a table whose row carries a date as EDTF text plus derived bounds.
+DATE_GROUP = ("date", "date_precision", "date_start", "date_end", "year")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its type and constraints, straight from the Table Schema."""
+
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    unique: bool = False
+    enum: tuple[str, ...] | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One resource: a CSV file described by a Table Schema."""
+
+    name: str
+    title: str
+    description: str
+    path: Path
+    schema_path: Path
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def has_date_group(self) -> bool:
+        return set(DATE_GROUP) <= set(self.field_names)
+
+    def range_pairs(self) -> list[tuple[str, str]]:
+        """Date field pairs ``<x>start``/``<x>end`` whose start may not follow their end."""
+        names = set(self.field_names)
+        return [
+            (f.name, f.name[: -len("start")] + "end")
+            for f in self.fields
+            if f.type == "date"
+            and f.name.endswith("start")
+            and f.name[: -len("start")] + "end" in names
+        ]
+
+
+@dataclass(frozen=True)
+class Package:
+    """The whole dataset description: name, version and tables in dependency order."""
+
+    descriptor_path: Path
+    descriptor: dict[str, Any]
+    tables: dict[str, Table]
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
+    def load_order(self) -> list[str]:
+        """Table names with every foreign-key target before the tables that refer to it."""
+        done: list[str] = []
+        pending = dict.fromkeys(self.tables)
+        while pending:
+            ready = [
+                name
+                for name in pending
+                if all(
+                    fk.resource in done or fk.resource == name
+                    for fk in self.tables[name].foreign_keys
+                )
+            ]
+            if not ready:  # a cycle: keep declared order for the rest
+                ready = list(pending)
+            for name in ready:
+                done.append(name)
+                del pending[name]
+        return done
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file, turning every failure into a problem report."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CpcdError(
+            f"{path}: file not found", [Problem(str(path), None, None, None, "file not found")]
+        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        problem = Problem(str(path), line, None, None, f"not valid JSON ({exc})")
+        raise CpcdError(f"{path}: not valid JSON", [problem]) from None
+
+
+def _field(spec: dict[str, Any]) -> Field:
+    constraints = spec.get("constraints", {})
+    enum = constraints.get("enum")
+    return Field(
+        name=spec["name"],
+        type=spec.get("type", "string"),
+        description=spec.get("description", ""),
+        required=bool(constraints.get("required", False)),
+        unique=bool(constraints.get("unique", False)),
+        enum=tuple(enum) if enum is not None else None,
+        labels={
+            c["value"]: c.get("label", "")
+            for c in spec.get("categories", [])
+            if isinstance(c, dict)
+        },
+        pattern=constraints.get("pattern"),
+        minimum=constraints.get("minimum"),
+        maximum=constraints.get("maximum"),
+        example=spec.get("example"),
+    )
+
+
+def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package:
+    """Read ``datapackage.json`` and every schema it names.
+
+    ``data_dir`` replaces the directory of the CSV files (same file names), so the
+    same schemas can check data the package did not ship with. Raises
+    :class:`CpcdError` listing every metadata problem.
+    """
+    descriptor_path = Path(descriptor_path)
+    descriptor = read_json(descriptor_path)
+    base = descriptor_path.parent
+    problems: list[Problem] = []
+    tables: dict[str, Table] = {}
+    for resource in descriptor.get("resources", []):
+        name = resource.get("name", "")
+        where = str(descriptor_path)
+        schema_ref = resource.get("schema")
+        if not isinstance(schema_ref, str):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    name,
+                    None,
+                    "resource schema must be a path to a schemas/*.json file",
+                )
+            )
+            continue
+        schema_path = base / schema_ref
+        try:
+            schema = read_json(schema_path)
+        except CpcdError as err:
+            problems.extend(err.problems)
+            continue
+        csv_path = base / resource.get("path", f"data/{name}.csv")
+        if data_dir is not None:
+            csv_path = Path(data_dir) / csv_path.name
+        try:
+            fields = tuple(_field(f) for f in schema.get("fields", []))
+        except (KeyError, TypeError, AttributeError) as exc:
+            problems.append(Problem(str(schema_path), None, None, None, f"malformed field ({exc})"))
+            continue
+        fks = tuple(
+            ForeignKey(
+                tuple(fk["fields"]), fk["reference"]["resource"], tuple(fk["reference"]["fields"])
+            )
+            for fk in schema.get("foreignKeys", [])
+        )
+        tables[name] = Table(
+            name=name,
+            title=resource.get("title", name),
+            description=schema.get("description", resource.get("description", "")),
+            path=csv_path,
+            schema_path=schema_path,
+            fields=fields,
+            primary_key=tuple(schema.get("primaryKey", [])),
+            foreign_keys=fks,
+        )
+    package = Package(descriptor_path, descriptor, tables)
+    problems.extend(check_consistency(package))
+    if problems:
+        raise CpcdError("the package metadata is not valid", problems)
+    return package
+
+
+def check_consistency(package: Package) -> list[Problem]:
+    """Rules the Table Schema standard leaves to us: naming, enums, keys that resolve."""
+    problems: list[Problem] = []
+    for table in package.tables.values():
+        where = str(table.schema_path)
+        if not NAME_PATTERN.fullmatch(table.name):
+            problems.append(
+                Problem(
+                    str(package.descriptor_path),
+                    None,
+                    "name",
+                    table.name,
+                    "resource names are snake_case",
+                )
+            )
+        if table.path.stem != table.name:
+            problems.append(
+                Problem(
+                    str(package.descriptor_path),
+                    None,
+                    "path",
+                    str(table.path),
+                    f"file stem must equal the resource name {table.name!r}",
+                )
+            )
+        names = table.field_names
+        for f in table.fields:
+            if f.type not in SUPPORTED_TYPES:
+                problems.append(
+                    Problem(
+                        where,
+                        None,
+                        f.name,
+                        f.type,
+                        f"field type must be one of {sorted(SUPPORTED_TYPES)}",
+                    )
+                )
+            if not NAME_PATTERN.fullmatch(f.name):
+                problems.append(Problem(where, None, f.name, f.name, "field names are snake_case"))
+            if not f.description:
+                problems.append(
+                    Problem(where, None, f.name, None, "every field needs a description")
+                )
+            if f.labels and f.enum is not None and list(f.labels) != list(f.enum):
+                problems.append(
+                    Problem(
+                        where,
+                        None,
+                        f.name,
+                        None,
+                        "categories must list the enum values in the same order",
+                    )
+                )
+            if f.enum is not None and not f.labels:
+                problems.append(
+                    Problem(
+                        where, None, f.name, None, "every enum value needs a label in categories"
+                    )
+                )
+        for dup in {n for n in names if names.count(n) > 1}:
+            problems.append(Problem(where, None, dup, None, "duplicate field name"))
+        for key in table.primary_key:
+            if key not in names:
+                problems.append(Problem(where, None, key, None, "primaryKey names a missing field"))
+        if not table.primary_key:
+            problems.append(Problem(where, None, None, None, "every table needs a primaryKey"))
+        for fk in table.foreign_keys:
+            for name in fk.fields:
+                if name not in names:
+                    problems.append(
+                        Problem(where, None, name, None, "foreign key names a missing field")
+                    )
+            target = package.tables.get(fk.resource)
+            if target is None:
+                problems.append(
+                    Problem(
+                        where,
+                        None,
+                        ",".join(fk.fields),
+                        fk.resource,
+                        "foreign key names a missing table",
+                    )
+                )
+            elif fk.reference_fields != target.primary_key:
+                problems.append(
+                    Problem(
+                        where,
+                        None,
+                        ",".join(fk.fields),
+                        ",".join(fk.reference_fields),
+                        f"foreign key must reference the primary key of {fk.resource}",
+                    )
+                )
+    return problems

@@ -1,0 +1,56 @@
+"""Problems found in the input, and the one error type the command line reports.
+
+Every check returns problems instead of raising, so that a user sees every
+mistake in one run. A problem names the file, the line, the column, the value
+and the rule it breaks: ``file:line: column: value: rule``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+VALUE_WIDTH = 40
+DEFAULT_CAP = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule at one place in the input."""
+
+    path: str
+    line: int | None
+    column: str | None
+    value: str | None
+    rule: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.column or '-'}: {shorten(self.value)}: {self.rule}"
+
+
+def shorten(value: str | None, width: int = VALUE_WIDTH) -> str:
+    """Quote a value for a report line, cut to ``width`` characters."""
+    if value is None:
+        return "-"
+    text = value if len(value) <= width else value[: width - 1] + "…"
+    return repr(text)
+
+
+def render(problems: Iterable[Problem], cap: int = DEFAULT_CAP) -> list[str]:
+    """Report lines, sorted by place, at most ``cap`` of them plus a count of the rest."""
+    ordered = sorted(problems, key=lambda p: (p.path, p.line or 0, p.column or "", p.rule))
+    lines = [str(p) for p in ordered[:cap]]
+    if len(ordered) > cap:
+        lines.append(f"... and {len(ordered) - cap} more")
+    files = len({p.path for p in ordered})
+    lines.append(f"{len(ordered)} problem(s) in {files} file(s)")
+    return lines
+
+
+class CpcdError(Exception):
+    """A failure the user can act on; the command line prints it without a traceback."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []

@@ -1,0 +1,211 @@
+"""Read a table's CSV file into typed columns, reporting what cannot be read.
+
+Structure (encoding, header, cells per row) and cell types are checked here;
+constraints are left to :mod:`cpcd.validate`. Cells are read as text with only
+the empty cell as missing, so strings such as ``NA`` or ``null`` stay strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from cpcd.derive import DATE_UNIT, pandas_dtype
+from cpcd.metadata import Field, Table
+from cpcd.problems import Problem
+
+INTEGER = re.compile(r"[+-]?\d+")
+DATE = r"\d{4}-\d{2}-\d{2}"
+DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+
+
+@dataclass
+class TableData:
+    """A table's typed rows plus a way back from a row to its line in the file."""
+
+    table: Table
+    frame: pd.DataFrame | None
+    problems: list[Problem] = field(default_factory=list)
+    record_lines: list[int] | None = None  # start line of each row when not simply index + 2
+
+    def line(self, index: int) -> int:
+        if self.record_lines is not None:
+            return self.record_lines[index]
+        return index + 2
+
+
+def _problem(
+    table: Table, line: int | None, column: str | None, value: str | None, rule: str
+) -> Problem:
+    return Problem(str(table.path), line, column, value, rule)
+
+
+def _record_lines(text: str, width: int) -> list[int]:
+    """Start line of every data record with ``width`` cells, as the csv module splits them."""
+    lines = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    for number, record in enumerate(reader):
+        if number > 0 and len(record) == width and any(record):
+            lines.append(start)
+        start = reader.line_num + 1
+    return lines
+
+
+def read_table(table: Table) -> TableData:
+    """Read ``table.path``; the frame is None when the file cannot be read at all."""
+    path = table.path
+    if not path.exists():
+        return TableData(table, None, [_problem(table, None, None, None, "file not found")])
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return TableData(
+            table,
+            None,
+            [
+                _problem(
+                    table, 1, None, None, "starts with a byte-order mark: save as UTF-8 without BOM"
+                )
+            ],
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.start + 4].hex(" ")
+        return TableData(table, None, [_problem(table, line, None, bad, "not UTF-8 text")])
+    if not text.strip():
+        return TableData(
+            table, None, [_problem(table, 1, None, None, "empty file: the header row is missing")]
+        )
+
+    header = next(csv.reader(io.StringIO(text, newline="")))
+    expected = table.field_names
+    if header != expected:
+        return TableData(table, None, _header_problems(table, header, expected))
+
+    invalid: list[Problem] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append(
+            _problem(
+                table,
+                row.number,
+                None,
+                row.text,
+                f"row has {row.actual_columns} cells, the header has {row.expected_columns}",
+            )
+        )
+        return "skip"
+
+    names = table.field_names
+    arrow = pacsv.read_csv(
+        io.BytesIO(raw),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=True, invalid_row_handler=on_invalid, ignore_empty_lines=True
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    raw_frame = arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+    data = TableData(table, None, invalid)
+    # Line numbers are index + 2 unless a cell spans lines or a row was skipped.
+    if invalid or text.count("\n") - text.endswith("\n") != len(raw_frame):
+        data.record_lines = _record_lines(text, len(names))
+    data.frame = _typed(raw_frame, data)
+    return data
+
+
+def _header_problems(table: Table, header: list[str], expected: list[str]) -> list[Problem]:
+    problems = []
+    for name in sorted({h for h in header if header.count(h) > 1}):
+        problems.append(_problem(table, 1, name, name, "duplicate column in the header"))
+    for name in expected:
+        if name not in header:
+            problems.append(_problem(table, 1, name, None, "missing column"))
+    for name in header:
+        if name not in expected:
+            problems.append(_problem(table, 1, name, name, "unexpected column (not in the schema)"))
+    if not problems:
+        problems.append(
+            _problem(
+                table,
+                1,
+                None,
+                ",".join(header),
+                "columns are not in schema order: " + ",".join(expected),
+            )
+        )
+    return problems
+
+
+def _typed(frame: pd.DataFrame, data: TableData) -> pd.DataFrame:
+    """Convert text columns to their schema types; a cell that does not convert is a problem."""
+    out = {}
+    for f in data.table.fields:
+        text = frame[f.name]
+        typed, bad = _convert(text, f)
+        for index in bad[bad].index:
+            data.problems.append(
+                _problem(
+                    data.table,
+                    data.line(index),
+                    f.name,
+                    str(text[index]),
+                    f"type: not a valid {_TYPE_WORDS[f.type]}",
+                )
+            )
+        out[f.name] = typed
+    return pd.DataFrame(out, index=frame.index)
+
+
+_TYPE_WORDS = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean (true or false)",
+    "date": "date (YYYY-MM-DD)",
+    "datetime": "UTC date-time (YYYY-MM-DDTHH:MM:SSZ)",
+}
+
+
+def _convert(text: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
+    """Typed column and a mask of non-empty cells that failed to convert (vectorised)."""
+    present = text.notna()
+    if f.type == "string":
+        return text, present & False
+    if f.type == "integer":
+        ok = text.str.fullmatch(INTEGER.pattern).fillna(False).astype(bool)
+        typed = pd.to_numeric(text.where(ok), errors="coerce").astype("Int64")
+    elif f.type == "number":
+        typed = pd.to_numeric(text, errors="coerce").astype("Float64")
+        ok = typed.notna() & ~typed.isin([float("inf"), float("-inf")])
+        typed = typed.where(ok)
+    elif f.type == "boolean":
+        mapping = dict.fromkeys(TRUE_VALUES, True) | dict.fromkeys(FALSE_VALUES, False)
+        typed = text.map(mapping, na_action="ignore").astype("boolean")
+        ok = typed.notna()
+    elif f.type == "date":
+        typed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype(
+            f"datetime64[{DATE_UNIT}]"
+        )
+        ok = typed.notna() & text.str.fullmatch(DATE).fillna(False).astype(bool)
+    else:  # datetime
+        typed = pd.to_datetime(text, format="%Y-%m-%dT%H:%M:%SZ", utc=True, errors="coerce")
+        typed = typed.astype(pandas_dtype(f))
+        ok = typed.notna() & text.str.fullmatch(DATETIME).fillna(False).astype(bool)
+    bad = present & ~ok
+    return typed.where(~bad), bad
