@@ -1,4 +1,8 @@
-"""Python API: load the built tables into pandas, or query them with DuckDB."""
+"""Python API: load the built tables into pandas, or query them with DuckDB.
+
+Everything is read from an export directory (default ``exports/``), typed by the
+schemas inlined in its own ``datapackage.json``.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cpcd.metadata import Package, load_package
-from cpcd.paths import DESCRIPTOR, exports_dir
+from cpcd.paths import exports_dir
 from cpcd.problems import CpcdError
 
 if TYPE_CHECKING:
@@ -14,15 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 BUILD_HINT = "run `make build` (or `cpcd build`) in the repository first"
-
-
-def _package() -> Package:
-    return load_package(DESCRIPTOR)
-
-
-def tables() -> list[str]:
-    """Names of the dataset's tables, in descriptor order."""
-    return list(_package().tables)
+DUCKDB_FILE = "cpcd.duckdb"
 
 
 def _exports(exports: Path | None) -> Path:
@@ -30,6 +26,15 @@ def _exports(exports: Path | None) -> Path:
     if not (folder / "datapackage.json").exists():
         raise CpcdError(f"no exports found in {folder}: {BUILD_HINT}")
     return folder
+
+
+def _package(exports: Path | None) -> Package:
+    return load_package(_exports(exports) / "datapackage.json")
+
+
+def tables(exports: Path | None = None) -> list[str]:
+    """Names of the dataset's tables, in descriptor order."""
+    return list(_package(exports).tables)
 
 
 def load(name: str, exports: Path | None = None) -> pd.DataFrame:
@@ -42,21 +47,18 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
 
     from cpcd.derive import cast_frame
 
-    package = _package()
+    package = _package(exports)
     if name not in package.tables:
         raise CpcdError(f"no table named {name!r}; tables: {', '.join(package.tables)}")
-    path = _exports(exports) / "parquet" / f"{name}.parquet"
+    path = package.descriptor_path.parent / "parquet" / f"{name}.parquet"
     if not path.exists():
         raise CpcdError(f"{path} is missing: {BUILD_HINT}")
-    frame = pq.read_table(path).to_pandas()
-    return cast_frame(frame, package.tables[name])
+    return cast_frame(pq.read_table(path).to_pandas(), package.tables[name])
 
 
 def connect(exports: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only DuckDB connection to the built ``cpcd.duckdb``."""
     import duckdb
-
-    from cpcd.export import DUCKDB_FILE
 
     path = _exports(exports) / DUCKDB_FILE
     if not path.exists():

@@ -89,8 +89,7 @@ def build(
     max_problems: CapOption = DEFAULT_CAP,
 ) -> None:
     """Validate, then write CSV, Parquet, DuckDB, datapackage.json and SHA256SUMS."""
-    from cpcd.export import canonical, write_exports
-    from cpcd.validate import validate as run
+    from cpcd.build import build as run
 
     out = out or exports_dir()
 
@@ -100,16 +99,12 @@ def build(
     _say(quiet, f"building {out}")
     start = time.perf_counter()
     try:
-        result = run(package, data)
-        step("validate", time.perf_counter() - start)
-        if not result.ok:
-            raise CpcdError("validation failed; the exports were not changed", result.problems)
-        frames = {name: canonical(item.frame, item.table) for name, item in result.data.items()}
-        write_exports(result.package, frames, out, step)
+        result = run(package, data, out, step)
     except CpcdError as err:
         _fail(err, max_problems)
-    rows = sum(len(f) for f in frames.values())
-    _say(quiet, f"built {len(frames)} tables, {rows} rows in {time.perf_counter() - start:.2f} s")
+    rows = sum(len(item.frame) for item in result.data.values())
+    seconds = time.perf_counter() - start
+    _say(quiet, f"built {len(result.data)} tables, {rows} rows in {seconds:.2f} s")
 
 
 @app.command()

@@ -58,37 +58,46 @@ def cast_frame(frame: pd.DataFrame, table: Table, enums_as_categories: bool = Tr
         column = frame[f.name]
         dtype = pandas_dtype(f, enums_as_categories)
         if f.type == "date":
-            column = (
-                pd.to_datetime(column).dt.tz_localize(None)
-                if isinstance(getattr(column, "dtype", None), pd.DatetimeTZDtype)
-                else pd.to_datetime(column)
-            )
+            column = pd.to_datetime(column)
         elif f.type == "datetime":
             column = pd.to_datetime(column, utc=True)
         out[f.name] = column.astype(dtype)
     return pd.DataFrame(out, index=frame.index)
 
 
+def field_checks(field: Field) -> list[tuple[str, pandera.Check]]:
+    """The field's constraints as pandera checks, each with the rule a report names."""
+    import pandera.pandas as pandera
+
+    checks = []
+    if field.enum is not None:
+        rule = "enum: must be one of " + ", ".join(field.enum)
+        checks.append((rule, pandera.Check.isin(list(field.enum))))
+    if field.pattern is not None:
+        # Table Schema patterns match the whole value.
+        rule = f"pattern: must match {field.pattern}"
+        checks.append((rule, pandera.Check.str_matches(rf"(?:{field.pattern})\Z")))
+    if field.minimum is not None:
+        checks.append(
+            (f"minimum: must be at least {field.minimum}", pandera.Check.ge(field.minimum))
+        )
+    if field.maximum is not None:
+        checks.append(
+            (f"maximum: must be at most {field.maximum}", pandera.Check.le(field.maximum))
+        )
+    return checks
+
+
 def pandera_schema(table: Table) -> pandera.DataFrameSchema:
-    """pandera checks for a frame typed by :func:`cpcd.read` (enums still as strings)."""
+    """pandera checks for a frame typed by :mod:`cpcd.read` (enums still as strings)."""
     import pandera.pandas as pandera
 
     columns = {}
     for f in table.fields:
-        checks = []
-        if f.enum is not None:
-            checks.append(pandera.Check.isin(list(f.enum), name="enum"))
-        if f.pattern is not None:
-            # Table Schema patterns match the whole value.
-            checks.append(pandera.Check.str_matches(rf"(?:{f.pattern})\Z", name="pattern"))
-        if f.minimum is not None:
-            checks.append(pandera.Check.ge(f.minimum, name="minimum"))
-        if f.maximum is not None:
-            checks.append(pandera.Check.le(f.maximum, name="maximum"))
         single_key = table.primary_key == (f.name,)
         columns[f.name] = pandera.Column(
             pandas_dtype(f, enums_as_categories=False),
-            checks=checks,
+            checks=[check for _, check in field_checks(f)],
             nullable=not (f.required or f.name in table.primary_key),
             unique=f.unique or single_key,
             report_duplicates="exclude_first",

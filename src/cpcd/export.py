@@ -25,10 +25,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cpcd.api import DUCKDB_FILE
 from cpcd.derive import arrow_schema, duckdb_ddl
-from cpcd.metadata import Package, Table, read_json
+from cpcd.metadata import Package, Table
 
-DUCKDB_FILE = "cpcd.duckdb"
 SUMS_FILE = "SHA256SUMS"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 Step = Callable[[str, float], None]
@@ -118,7 +118,7 @@ def export_descriptor(package: Package, out: Path) -> dict[str, Any]:
     descriptor["created"] = created(package)
     resources = []
     for name, table in package.tables.items():
-        schema = read_json(table.schema_path)
+        schema = table.schema
         csv_path = out / "csv" / f"{name}.csv"
         parquet_path = out / "parquet" / f"{name}.parquet"
         resources.append(

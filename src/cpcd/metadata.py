@@ -57,6 +57,7 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
+    schema: dict[str, Any] = field(default_factory=dict, compare=False)  # as written
 
     @property
     def field_names(self) -> list[str]:
@@ -154,11 +155,12 @@ def _field(spec: dict[str, Any]) -> Field:
 
 
 def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package:
-    """Read ``datapackage.json`` and every schema it names.
+    """Read ``datapackage.json`` and every schema it names (a path or an inline schema).
 
-    ``data_dir`` replaces the directory of the CSV files (same file names), so the
-    same schemas can check data the package did not ship with. Raises
-    :class:`CpcdError` listing every metadata problem.
+    Only CSV resources become tables: an export descriptor also lists a Parquet
+    copy of each. ``data_dir`` replaces the directory of the CSV files (same file
+    names), so the same schemas can check data the package did not ship with.
+    Raises :class:`CpcdError` listing every metadata problem.
     """
     descriptor_path = Path(descriptor_path)
     descriptor = read_json(descriptor_path)
@@ -166,25 +168,22 @@ def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
     for resource in descriptor.get("resources", []):
-        name = resource.get("name", "")
-        where = str(descriptor_path)
-        schema_ref = resource.get("schema")
-        if not isinstance(schema_ref, str):
-            problems.append(
-                Problem(
-                    where,
-                    None,
-                    name,
-                    None,
-                    "resource schema must be a path to a schemas/*.json file",
-                )
-            )
+        if resource.get("format", "csv") != "csv":
             continue
-        schema_path = base / schema_ref
-        try:
-            schema = read_json(schema_path)
-        except CpcdError as err:
-            problems.extend(err.problems)
+        name = resource.get("name", "")
+        schema_ref = resource.get("schema")
+        if isinstance(schema_ref, dict):
+            schema, schema_path = schema_ref, descriptor_path
+        elif isinstance(schema_ref, str):
+            schema_path = base / schema_ref
+            try:
+                schema = read_json(schema_path)
+            except CpcdError as err:
+                problems.extend(err.problems)
+                continue
+        else:
+            rule = "resource needs a schema: a path to a Table Schema file"
+            problems.append(Problem(str(descriptor_path), None, name, None, rule))
             continue
         csv_path = base / resource.get("path", f"data/{name}.csv")
         if data_dir is not None:
@@ -209,6 +208,7 @@ def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package
             fields=fields,
             primary_key=tuple(schema.get("primaryKey", [])),
             foreign_keys=fks,
+            schema=schema,
         )
     package = Package(descriptor_path, descriptor, tables)
     problems.extend(check_consistency(package))

@@ -35,6 +35,7 @@ class TableData:
     frame: pd.DataFrame | None
     problems: list[Problem] = field(default_factory=list)
     record_lines: list[int] | None = None  # start line of each row when not simply index + 2
+    unreadable: set[tuple[int, str]] = field(default_factory=set)  # (row, column) of type errors
 
     def line(self, index: int) -> int:
         if self.record_lines is not None:
@@ -48,16 +49,38 @@ def _problem(
     return Problem(str(table.path), line, column, value, rule)
 
 
-def _record_lines(text: str, width: int) -> list[int]:
-    """Start line of every data record with ``width`` cells, as the csv module splits them."""
-    lines = []
+def cell_text(value: object) -> str | None:
+    """A typed cell as the text a user wrote: dates without a time part, no NaN."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        if value.tzinfo is not None:
+            return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _scan_records(text: str, width: int, table: Table) -> tuple[list[int], list[Problem]]:
+    """Start line of every good data record, and a problem for every record of the wrong width.
+
+    The slow path, used only when a cell spans lines or a row has the wrong
+    number of cells: the csv module counts physical lines for us.
+    """
+    lines: list[int] = []
+    problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""))
     start = 1
     for number, record in enumerate(reader):
-        if number > 0 and len(record) == width and any(record):
-            lines.append(start)
+        if number > 0 and record:
+            if len(record) == width:
+                lines.append(start)
+            else:
+                rule = f"row has {len(record)} cells, the header has {width}"
+                problems.append(_problem(table, start, None, ",".join(record), rule))
         start = reader.line_num + 1
-    return lines
+    return lines, problems
 
 
 def read_table(table: Table) -> TableData:
@@ -92,27 +115,18 @@ def read_table(table: Table) -> TableData:
     if header != expected:
         return TableData(table, None, _header_problems(table, header, expected))
 
-    invalid: list[Problem] = []
+    skipped = 0
 
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        invalid.append(
-            _problem(
-                table,
-                row.number,
-                None,
-                row.text,
-                f"row has {row.actual_columns} cells, the header has {row.expected_columns}",
-            )
-        )
+    def skip(_row: pacsv.InvalidRow) -> str:
+        nonlocal skipped
+        skipped += 1
         return "skip"
 
     names = table.field_names
     arrow = pacsv.read_csv(
         io.BytesIO(raw),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
-        parse_options=pacsv.ParseOptions(
-            newlines_in_values=True, invalid_row_handler=on_invalid, ignore_empty_lines=True
-        ),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=skip),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
             null_values=[""],
@@ -121,10 +135,10 @@ def read_table(table: Table) -> TableData:
         ),
     )
     raw_frame = arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
-    data = TableData(table, None, invalid)
-    # Line numbers are index + 2 unless a cell spans lines or a row was skipped.
-    if invalid or text.count("\n") - text.endswith("\n") != len(raw_frame):
-        data.record_lines = _record_lines(text, len(names))
+    data = TableData(table, None)
+    # Line numbers are index + 2 unless a cell spans lines, a row was skipped or a line is blank.
+    if skipped or text.count("\n") - text.endswith("\n") != len(raw_frame):
+        data.record_lines, data.problems = _scan_records(text, len(names), table)
     data.frame = _typed(raw_frame, data)
     return data
 
@@ -159,6 +173,7 @@ def _typed(frame: pd.DataFrame, data: TableData) -> pd.DataFrame:
         text = frame[f.name]
         typed, bad = _convert(text, f)
         for index in bad[bad].index:
+            data.unreadable.add((index, f.name))
             data.problems.append(
                 _problem(
                     data.table,

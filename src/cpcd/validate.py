@@ -15,16 +15,16 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pandera
 
-from cpcd.derive import DATE_UNIT, pandera_schema
-from cpcd.metadata import Package, Table, load_package
+from cpcd.derive import DATE_UNIT, field_checks, pandera_schema
+from cpcd.metadata import Package, load_package
 from cpcd.problems import CpcdError, Problem
-from cpcd.read import TableData, read_table
+from cpcd.read import TableData, cell_text, read_table
 
-RULES = {
+PANDERA_RULES = {
     "not_nullable": "required: the cell is empty",
     "field_uniqueness": "unique: the value appears on an earlier row",
-    "multiple_fields_uniqueness": "primary key: the key appears on an earlier row",
 }
+KEY_RULE = "primary-key: the key appears on an earlier row"
 
 
 @dataclass
@@ -92,44 +92,27 @@ def check_constraints(item: TableData) -> list[Problem]:
     except pandera.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     problems = []
-    composite = cases[cases["check"] == "multiple_fields_uniqueness"]
-    for index, group in composite.groupby("index", sort=True):
+    composite = cases["check"] == "multiple_fields_uniqueness"
+    for index, group in cases[composite].groupby("index", sort=True):
+        value = "|".join(str(v) for v in group["failure_case"])
+        line = item.line(int(index))
+        problems.append(Problem(str(table.path), line, ",".join(group["column"]), value, KEY_RULE))
+    rules = {f.name: [rule for rule, _ in field_checks(f)] for f in table.fields}
+    for case in cases[~composite].itertuples():
+        index = int(case.index) if pd.notna(case.index) else None
+        if case.check == "not_nullable" and (index, case.column) in item.unreadable:
+            continue  # already reported as a type problem
+        if case.check in PANDERA_RULES:
+            rule = PANDERA_RULES[case.check]
+            if case.check == "field_uniqueness" and table.primary_key == (case.column,):
+                rule = KEY_RULE
+        else:
+            rule = rules[case.column][int(case.check_number)]
+        line = item.line(index) if index is not None else None
         problems.append(
-            Problem(
-                str(table.path),
-                item.line(int(index)),
-                ",".join(group["column"]),
-                "|".join(str(v) for v in group["failure_case"]),
-                RULES["multiple_fields_uniqueness"],
-            )
-        )
-    for case in cases[cases["check"] != "multiple_fields_uniqueness"].itertuples():
-        line = item.line(int(case.index)) if pd.notna(case.index) else None
-        value = None if pd.isna(case.failure_case) else str(case.failure_case)
-        problems.append(
-            Problem(
-                str(table.path), line, case.column, value, _rule(table, case.column, case.check)
-            )
+            Problem(str(table.path), line, case.column, cell_text(case.failure_case), rule)
         )
     return problems
-
-
-def _rule(table: Table, column: str, check: str) -> str:
-    if check in RULES:
-        rule = RULES[check]
-        if check == "field_uniqueness" and table.primary_key == (column,):
-            return "primary key: the key appears on an earlier row"
-        return rule
-    f = table.field(column)
-    if check == "enum":
-        return "enum: not one of " + ", ".join(f.enum or ())
-    if check == "pattern":
-        return f"pattern: does not match {f.pattern}"
-    if check == "minimum":
-        return f"minimum: less than {f.minimum}"
-    if check == "maximum":
-        return f"maximum: more than {f.maximum}"
-    return check
 
 
 def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Problem]:
@@ -153,7 +136,7 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
                         item.line(int(index)),
                         ",".join(fk.fields),
                         "|".join(str(v) for v in row),
-                        f"foreign key: no {fk.resource} row has this "
+                        f"foreign-key: no {fk.resource} row has this "
                         + ",".join(fk.reference_fields),
                     )
                 )
@@ -192,16 +175,8 @@ def check_dates(item: TableData) -> list[Problem]:
     def report(mask: pd.Series, column: str, rule: str) -> None:
         mask = mask.fillna(False) & frame.loc[mask.index, column].notna()
         for index in mask[mask].index:
-            value = frame.at[index, column]
-            problems.append(
-                Problem(
-                    str(table.path),
-                    item.line(int(index)),
-                    column,
-                    None if pd.isna(value) else str(value),
-                    rule,
-                )
-            )
+            value = cell_text(frame.at[index, column])
+            problems.append(Problem(str(table.path), item.line(int(index)), column, value, rule))
 
     for start, end in table.range_pairs():
         report(frame[start] > frame[end], end, f"range: {end} is before {start}")
@@ -213,7 +188,7 @@ def check_dates(item: TableData) -> list[Problem]:
     bounds = {t: edtf_bounds(t) for t in known}
     parsed = text.map(bounds, na_action="ignore")
     unparsed = text.notna() & parsed.isna()
-    report(unparsed, "date", "edtf: not an EDTF date (YYYY, YYYY-MM, YYYY-MM-DD or START/END)")
+    report(unparsed, "date", "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD or START/END)")
     good = parsed[~unparsed & text.notna()]
     if good.empty:
         return problems
@@ -224,9 +199,15 @@ def check_dates(item: TableData) -> list[Problem]:
     report(
         rows["date_precision"].astype(object) != precision,
         "date_precision",
-        "date_precision: does not match the precision of date",
+        "date-precision: must be the precision of date",
     )
-    report(rows["date_start"] != first, "date_start", "date_start: is not the first day of date")
-    report(rows["date_end"] != last, "date_end", "date_end: is not the last day of date")
-    report(rows["year"] != first.dt.year, "year", "year: is not the year of date")
+    report(
+        rows["date_start"] != first,
+        "date_start",
+        "date-bounds: must be the first day that date denotes",
+    )
+    report(
+        rows["date_end"] != last, "date_end", "date-bounds: must be the last day that date denotes"
+    )
+    report(rows["year"] != first.dt.year, "year", "year: must be the year of date_start")
     return problems

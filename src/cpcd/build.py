@@ -1,0 +1,23 @@
+"""Build: validate the data, then write the exports; nothing is written when anything fails."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from cpcd.export import Step, canonical, write_exports
+from cpcd.problems import CpcdError
+from cpcd.validate import Result, validate
+
+
+def build(descriptor: Path, data_dir: Path | None, out: Path, step: Step | None = None) -> Result:
+    """Validate ``data_dir`` (default: the descriptor's data) and export it to ``out``."""
+    start = time.perf_counter()
+    result = validate(descriptor, data_dir)
+    if step is not None:
+        step("validate", time.perf_counter() - start)
+    if not result.ok:
+        raise CpcdError("validation failed; the exports were not changed", result.problems)
+    frames = {name: canonical(item.frame, item.table) for name, item in result.data.items()}
+    write_exports(result.package, frames, out, step)
+    return result
