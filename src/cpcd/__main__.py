@@ -1,0 +1,5 @@
+"""``python -m cpcd`` runs the command line."""
+
+from cpcd.cli import main
+
+main()

@@ -1,0 +1,73 @@
+"""Shared fixtures: the repository's files, a fresh build, and an independent CSV reader.
+
+The reader here deliberately does not use cpcd: it turns the committed CSV text
+into Python values with the standard library, so that exports can be compared
+with the source data by a second, simpler implementation.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from cpcd.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+DESCRIPTOR = ROOT / "datapackage.json"
+SCHEMAS = ROOT / "schemas"
+DATA = ROOT / "data"
+TABLES = [r["name"] for r in json.loads(DESCRIPTOR.read_text())["resources"]]
+
+
+def schema(table: str) -> dict:
+    return json.loads((SCHEMAS / f"{table}.json").read_text(encoding="utf-8"))
+
+
+def python_value(text: str, field_type: str):
+    """One CSV cell as a Python value, by the Table Schema rules for its type."""
+    if text == "":
+        return None
+    if field_type == "integer":
+        return int(text)
+    if field_type == "number":
+        return float(text)
+    if field_type == "boolean":
+        return {"true": True, "false": False}[text]
+    if field_type == "date":
+        return date.fromisoformat(text)
+    if field_type == "datetime":
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return text
+
+
+def read_rows(path: Path, table: str) -> list[dict]:
+    """Rows of a CSV file as typed dicts, sorted by the table's primary key."""
+    spec = schema(table)
+    types = {f["name"]: f["type"] for f in spec["fields"]}
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [
+            {k: python_value(v, types[k]) for k, v in row.items()} for row in csv.DictReader(fh)
+        ]
+    key = spec["primaryKey"]
+    return sorted(rows, key=lambda r: tuple(r[k] for k in key))
+
+
+def copy_package(target: Path) -> Path:
+    """A writable copy of the descriptor, schemas and data; returns the copied descriptor."""
+    shutil.copy(DESCRIPTOR, target / "datapackage.json")
+    shutil.copytree(SCHEMAS, target / "schemas")
+    shutil.copytree(DATA, target / "data")
+    return target / "datapackage.json"
+
+
+@pytest.fixture(scope="session")
+def exports(tmp_path_factory) -> Path:
+    """The shipped data built into a fresh directory once per test session."""
+    out = tmp_path_factory.mktemp("build") / "exports"
+    build(DESCRIPTOR, None, out)
+    return out

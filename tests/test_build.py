@@ -1,0 +1,237 @@
+"""End to end: build, then read every export back and compare it with data/*.csv."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from datetime import date, datetime
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from conftest import DATA, DESCRIPTOR, ROOT, TABLES, copy_package, read_rows, schema
+
+import cpcd
+from cpcd.build import build
+from cpcd.problems import CpcdError
+
+
+def expected(table):
+    return read_rows(DATA / f"{table}.csv", table)
+
+
+def key_columns(table):
+    return schema(table)["primaryKey"]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_csv_export_equals_the_source(exports, table):
+    assert read_rows(exports / "csv" / f"{table}.csv", table) == expected(table)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_csv_export_is_sorted_by_primary_key_in_schema_order(exports, table):
+    text = (exports / "csv" / f"{table}.csv").read_bytes()
+    assert b"\r" not in text
+    header = text.decode().split("\n", 1)[0].split(",")
+    assert header == [f["name"] for f in schema(table)["fields"]]
+    frame = pd.read_csv(exports / "csv" / f"{table}.csv", dtype=str, keep_default_na=False)
+    keys = key_columns(table)
+    rows = list(frame[keys].itertuples(index=False))
+    types = {f["name"]: f["type"] for f in schema(table)["fields"]}
+    typed = [
+        tuple(int(v) if types[k] == "integer" else v for k, v in zip(keys, row, strict=True))
+        for row in rows
+    ]
+    assert typed == sorted(typed)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_parquet_export_equals_the_source(exports, table):
+    arrow = pq.read_table(exports / "parquet" / f"{table}.parquet")
+    assert arrow.to_pylist() == expected(table)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_duckdb_table_equals_the_source(exports, table):
+    con = cpcd.connect(exports)
+    order = ", ".join(key_columns(table))
+    cursor = con.execute(f"select * from {table} order by {order}")
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    assert rows == expected(table)
+
+
+def _python(value, field_type):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if field_type == "date":
+        return value.date()
+    if field_type == "datetime":
+        return value.to_pydatetime()
+    if field_type in ("integer",):
+        return int(value)
+    if field_type == "boolean":
+        return bool(value)
+    return value if field_type != "number" else float(value)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_load_returns_the_source_typed(exports, table):
+    frame = cpcd.load(table, exports=exports)
+    fields = schema(table)["fields"]
+    rows = [
+        {f["name"]: _python(row[f["name"]], f["type"]) for f in fields}
+        for row in frame.to_dict("records")
+    ]
+    assert rows == expected(table)
+    for f in fields:
+        dtype = frame[f["name"]].dtype
+        if "enum" in f.get("constraints", {}):
+            assert isinstance(dtype, pd.CategoricalDtype)
+            assert list(dtype.categories) == f["constraints"]["enum"]
+        else:
+            assert (
+                str(dtype)
+                == {
+                    "string": "string",
+                    "integer": "Int64",
+                    "number": "Float64",
+                    "boolean": "boolean",
+                    "date": "datetime64[s]",
+                    "datetime": "datetime64[s, UTC]",
+                }[f["type"]]
+            )
+
+
+def test_typed_values_round_trip_for_a_known_row(exports):
+    """PakSat-1R as the paper and its corrections give it (section 2.5, reference [26])."""
+    row = (
+        cpcd.load("satellite_launches", exports=exports).set_index("satellite_id").loc["paksat_1r"]
+    )
+    assert row["launch_date"] == pd.Timestamp("2011-08-11")
+    assert row["launch_datetime_utc"] == pd.Timestamp(datetime(2011, 8, 11, 16, 15, 4), tz="UTC")
+    assert row["norad_id"] == 37779
+    assert bool(row["in_paper"]) is True
+    assert row["citation_number"] == 26
+
+
+def test_sha256sums_and_descriptor_hashes_match_the_files(exports):
+    sums = {}
+    for line in (exports / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        sums[name] = digest
+    expected_files = {f"csv/{t}.csv" for t in TABLES} | {f"parquet/{t}.parquet" for t in TABLES}
+    assert expected_files | {"cpcd.duckdb", "datapackage.json"} == set(sums)
+    for name, digest in sums.items():
+        assert hashlib.sha256((exports / name).read_bytes()).hexdigest() == digest, name
+    descriptor = json.loads((exports / "datapackage.json").read_text())
+    assert len(descriptor["resources"]) == 2 * len(TABLES)
+    for resource in descriptor["resources"]:
+        data = (exports / resource["path"]).read_bytes()
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        if resource["format"] == "csv":
+            assert resource["bytes"] == len(data)
+    assert descriptor["version"] == json.loads(DESCRIPTOR.read_text())["version"]
+
+
+def test_frictionless_validates_the_exports_descriptor(exports):
+    cli = ROOT / ".venv" / "bin" / "frictionless"
+    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "frictionless"]
+    done = subprocess.run(
+        [*command, "validate", "datapackage.json"],
+        cwd=exports,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_duckdb_file_has_constraints_and_comments(exports):
+    con = cpcd.connect(exports)
+    tables = dict(
+        con.execute("select table_name, comment from duckdb_tables() where not internal").fetchall()
+    )
+    assert set(tables) == set(TABLES)
+    assert all(tables.values())
+    undocumented = con.execute(
+        "select table_name, column_name from duckdb_columns() "
+        "where not internal and (comment is null or comment = '')"
+    ).fetchall()
+    assert undocumented == []
+    kinds = {
+        row[0] for row in con.execute("select constraint_type from duckdb_constraints()").fetchall()
+    }
+    assert {"PRIMARY KEY", "FOREIGN KEY", "CHECK", "NOT NULL"} <= kinds
+
+
+def test_connect_is_read_only(exports):
+    import duckdb
+
+    con = cpcd.connect(exports)
+    with pytest.raises(duckdb.Error):
+        con.execute("delete from errata")
+
+
+def test_a_failed_build_leaves_the_previous_exports_untouched(tmp_path):
+    descriptor = copy_package(tmp_path)
+    out = tmp_path / "exports"
+    build(descriptor, None, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    events = tmp_path / "data" / "bilateral_events.csv"
+    events.write_text(events.read_text().replace(",diplomacy,", ",diplomacyy,", 1))
+    with pytest.raises(CpcdError):
+        build(descriptor, None, out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "data",
+        "datapackage.json",
+        "exports",
+        "schemas",
+    ]
+
+
+def test_a_rebuild_replaces_the_exports_and_leaves_no_temporary_directory(tmp_path):
+    descriptor = copy_package(tmp_path)
+    out = tmp_path / "exports"
+    build(descriptor, None, out)
+    (out / "stale.txt").write_text("from an older build")
+    build(descriptor, None, out)
+    assert not (out / "stale.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "data",
+        "datapackage.json",
+        "exports",
+        "schemas",
+    ]
+
+
+def test_api_without_exports_says_how_to_build(tmp_path):
+    for call in (
+        lambda: cpcd.load("errata", exports=tmp_path),
+        lambda: cpcd.connect(tmp_path),
+        lambda: cpcd.tables(tmp_path),
+    ):
+        with pytest.raises(CpcdError, match="make build"):
+            call()
+
+
+def test_api_names_the_tables(exports):
+    assert cpcd.tables(exports) == TABLES
+    with pytest.raises(CpcdError, match="no table named"):
+        cpcd.load("references", exports=exports)
+
+
+def test_dates_are_days_not_padded_guesses(exports):
+    """A year-precision event spans its whole year (section 5: relations established 1951)."""
+    events = cpcd.load("bilateral_events", exports=exports).set_index("event_id")
+    row = events.loc["diplomatic_relations_established"]
+    assert (row["date"], row["date_precision"]) == ("1951", "year")
+    assert row["date_start"].date() == date(1951, 1, 1)
+    assert row["date_end"].date() == date(1951, 12, 31)

@@ -1,0 +1,123 @@
+"""The command line as a user runs it: help, exit codes, readable problems, no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+
+from conftest import DESCRIPTOR, ROOT, TABLES, copy_package
+
+import cpcd
+
+
+def cpcd_cli(*args, cwd=ROOT, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "cpcd", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_help_lists_every_command():
+    done = cpcd_cli("--help")
+    assert done.returncode == 0
+    for command in ("validate", "build", "info"):
+        assert re.search(rf"^\W*{command}\s+\S", done.stdout, re.MULTILINE), command
+    for command in ("validate", "build", "info"):
+        assert cpcd_cli(command, "--help").returncode == 0
+
+
+def test_validate_passes_on_the_shipped_data():
+    done = cpcd_cli("validate")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"valid: {len(TABLES)} tables")
+
+
+def test_build_prints_each_step_with_its_time_and_info_reads_it(tmp_path):
+    out = tmp_path / "out"
+    done = cpcd_cli("build", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    for step in ("validate", "csv", "parquet", "duckdb", "descriptor and checksums"):
+        assert re.search(rf"^  {step}\s+\d+\.\d\d s$", done.stdout, re.MULTILINE), step
+    info = cpcd_cli("info", "--out", str(out))
+    assert info.returncode == 0
+    # Row counts in `info` are those of the committed CSVs (lines minus header).
+    for table in TABLES:
+        rows = len((ROOT / "data" / f"{table}.csv").read_text().splitlines()) - 1
+        assert re.search(rf"^  {table}\s+{rows} rows$", info.stdout, re.MULTILINE), table
+
+
+def test_bad_data_gives_one_line_per_problem_and_exit_1(tmp_path):
+    copy_package(tmp_path)
+    data = tmp_path / "data"
+    events = data / "bilateral_events.csv"
+    events.write_text(events.read_text().replace(",diplomacy,", ",diplomacyy,"))
+    out = tmp_path / "out"
+    done = cpcd_cli("build", "--data", str(data), "--out", str(out))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if "bilateral_events.csv:" in line]
+    # Two events have domain diplomacy in data/bilateral_events.csv (counted by hand).
+    assert len(lines) == 2
+    assert all(
+        re.fullmatch(r".*bilateral_events\.csv:\d+: domain: 'diplomacyy': enum: .*", line)
+        for line in lines
+    )
+    assert "2 problem(s) in 1 file(s)" in done.stderr
+    assert not out.exists()
+
+
+def test_problem_list_is_capped(tmp_path):
+    copy_package(tmp_path)
+    sources = tmp_path / "data" / "sources.csv"
+    sources.write_text(
+        sources.read_text().replace(",en,", ",english,").replace(",zh,", ",chinese,")
+    )
+    done = cpcd_cli("validate", "--data", str(tmp_path / "data"), "--max-problems", "3")
+    assert done.returncode == 1
+    assert re.search(r"^\.\.\. and \d+ more$", done.stderr, re.MULTILINE)
+
+
+def test_broken_metadata_is_reported_without_traceback(tmp_path):
+    descriptor = copy_package(tmp_path)
+    (tmp_path / "schemas" / "errata.json").write_text("{")
+    done = cpcd_cli("validate", "--package", str(descriptor))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "errata.json" in done.stderr
+
+
+def test_info_without_exports_says_how_to_build(tmp_path):
+    done = cpcd_cli("info", "--out", str(tmp_path))
+    assert done.returncode == 1
+    assert "make build" in done.stderr
+
+
+def test_one_version_everywhere():
+    version = json.loads(DESCRIPTOR.read_text())["version"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["version"] == version
+    citation = (ROOT / "CITATION.cff").read_text()
+    assert re.search(rf"^version: \"?{re.escape(version)}\"?$", citation, re.MULTILINE)
+    assert cpcd.__version__ == version
+
+
+def test_readme_row_counts_match_the_data():
+    readme = (ROOT / "README.md").read_text()
+    for table in TABLES:
+        rows = len((ROOT / "data" / f"{table}.csv").read_text().splitlines()) - 1
+        assert re.search(rf"^\| `{table}` \| {rows} \|", readme, re.MULTILINE), table
+
+
+def test_readme_quick_start_is_the_two_make_commands():
+    readme = (ROOT / "README.md").read_text()
+    quick = readme.split("## Quick start", 1)[1].split("##", 1)[0]
+    assert re.findall(r"```sh\n(.*?)```", quick, re.DOTALL) == ["make build\nmake test\n"]

@@ -1,0 +1,279 @@
+"""The schema files and the descriptor: standard-conformant, complete and consistent."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import jsonschema
+import pytest
+from conftest import DATA, DESCRIPTOR, ROOT, SCHEMAS, TABLES, copy_package, schema
+
+from cpcd.metadata import load_package
+from cpcd.problems import CpcdError
+
+PROFILES = ROOT / "tests" / "profiles" / "2.0"
+# The contract: every table and the columns it must have (issue "Foundation").
+CONTRACT = {
+    "bilateral_events": [
+        "event_id",
+        "date",
+        "date_precision",
+        "date_start",
+        "date_end",
+        "year",
+        "event_type",
+        "domain",
+        "title",
+        "description",
+    ],
+    "satellite_launches": [
+        "satellite_id",
+        "satellite_name",
+        "launch_date",
+        "launch_datetime_utc",
+        "launch_vehicle",
+        "launch_site",
+        "cospar_id",
+        "norad_id",
+        "orbit",
+        "purpose",
+        "in_paper",
+    ],
+    "agricultural_projects": [
+        "project_id",
+        "name",
+        "date",
+        "date_precision",
+        "date_start",
+        "date_end",
+        "year",
+        "status",
+        "description",
+    ],
+    "project_partners": ["project_id", "organisation", "country_code", "role"],
+    "terrorism_statistics": [
+        "statistic_id",
+        "indicator",
+        "value",
+        "unit",
+        "area_code",
+        "period_start",
+        "period_end",
+        "comparison_period_start",
+        "comparison_period_end",
+        "is_derived",
+        "compiling_organisation",
+    ],
+    "security_incidents": [
+        "incident_id",
+        "date",
+        "date_precision",
+        "date_start",
+        "date_end",
+        "year",
+        "location",
+        "area_code",
+        "target",
+        "killed",
+        "injured",
+        "description",
+    ],
+    "sources": [
+        "source_id",
+        "csl_type",
+        "title",
+        "publisher",
+        "issued",
+        "accessed",
+        "url",
+        "url_as_printed",
+        "language",
+    ],
+    "citations": ["citation_number", "source_id", "text_as_printed"],
+    "errata": [
+        "erratum_id",
+        "table_name",
+        "row_id",
+        "field",
+        "paper_value",
+        "corrected_value",
+        "status",
+        "explanation",
+        "evidence_source_id",
+    ],
+}
+FACT_TABLES = [
+    "bilateral_events",
+    "satellite_launches",
+    "agricultural_projects",
+    "project_partners",
+    "terrorism_statistics",
+    "security_incidents",
+]
+
+
+def test_every_contract_table_is_a_resource_with_its_file_and_schema():
+    assert sorted(TABLES) == sorted(CONTRACT)
+    for table in TABLES:
+        assert (DATA / f"{table}.csv").is_file()
+        assert (SCHEMAS / f"{table}.json").is_file()
+    assert sorted(p.stem for p in DATA.glob("*.csv")) == sorted(TABLES)
+    assert sorted(p.stem for p in SCHEMAS.glob("*.json")) == sorted(TABLES)
+
+
+@pytest.mark.parametrize("table", sorted(CONTRACT))
+def test_contract_columns_present(table):
+    names = [f["name"] for f in schema(table)["fields"]]
+    assert [c for c in CONTRACT[table] if c not in names] == []
+
+
+@pytest.mark.parametrize("table", FACT_TABLES)
+def test_fact_tables_carry_provenance(table):
+    fields = {f["name"]: f for f in schema(table)["fields"]}
+    assert fields["source_id"]["constraints"]["required"] is True
+    assert fields["citation_number"]["constraints"]["required"] is False
+    assert "paper_section" in fields
+    targets = {fk["fields"][0]: fk["reference"]["resource"] for fk in schema(table)["foreignKeys"]}
+    assert targets["source_id"] == "sources"
+    assert targets["citation_number"] == "citations"
+
+
+def test_schemas_conform_to_the_table_schema_v2_profile():
+    profile = json.loads((PROFILES / "tableschema.json").read_text())
+    for table in TABLES:
+        jsonschema.validate(schema(table), profile)
+
+
+def test_descriptor_conforms_to_the_data_package_v2_profile():
+    descriptor = json.loads(DESCRIPTOR.read_text())
+    jsonschema.validate(descriptor, json.loads((PROFILES / "datapackage.json").read_text()))
+    resource_profile = json.loads((PROFILES / "dataresource.json").read_text())
+    for resource in descriptor["resources"]:
+        jsonschema.validate(resource, resource_profile)
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert "profile" not in descriptor
+    assert any("10.55014/pij.v7i4.661" in s["path"] for s in descriptor["sources"])
+    assert [lic["name"] for lic in descriptor["licenses"]] == ["CC-BY-4.0"]
+
+
+def test_every_field_is_typed_described_and_enums_are_labelled():
+    for table in TABLES:
+        spec = schema(table)
+        assert spec["missingValues"] == [""]
+        for field in spec["fields"]:
+            assert field.get("type"), (table, field["name"])
+            assert field.get("description"), (table, field["name"])
+            enum = field.get("constraints", {}).get("enum")
+            if enum is not None:
+                labels = field.get("categories", [])
+                assert [c["value"] for c in labels] == enum, (table, field["name"])
+                assert all(c.get("label") for c in labels), (table, field["name"])
+
+
+# Names the table contract fixes in two tables with different constraints, and why.
+CONTRACT_EXCEPTIONS = {
+    "area_code": "security_incidents narrows ISO 3166 codes to subdivisions (ISO 3166-2)",
+    "status": "a project's status and an erratum's status, each with its own vocabulary",
+}
+ROLE_CONSTRAINTS = ("required", "unique")  # a key is required where it is the primary key
+
+
+def test_a_column_name_means_one_thing_across_tables():
+    """Same name, same type and constraints: one name is one quantity (PUDL naming rule)."""
+    seen: dict[str, tuple] = {}
+    for table in TABLES:
+        for field in schema(table)["fields"]:
+            constraints = {
+                k: v for k, v in field.get("constraints", {}).items() if k not in ROLE_CONSTRAINTS
+            }
+            key = (field["type"], json.dumps(constraints, sort_keys=True))
+            first = seen.setdefault(field["name"], (table, key))
+            if field["name"] in CONTRACT_EXCEPTIONS:
+                assert first[1][0] == key[0], (table, field["name"])
+            else:
+                assert first[1] == key, (table, field["name"], first[0])
+
+
+def test_no_table_or_column_name_is_a_reserved_sql_word():
+    reserved = {
+        row[0]
+        for row in duckdb.sql(
+            "select keyword_name from duckdb_keywords() where keyword_category = 'reserved'"
+        ).fetchall()
+    }
+    assert "references" in reserved  # the list is the real one
+    names = set(TABLES) | {f["name"] for t in TABLES for f in schema(t)["fields"]}
+    assert names & reserved == set()
+
+
+def test_frictionless_validates_the_root_descriptor_offline():
+    cli = ROOT / ".venv" / "bin" / "frictionless"
+    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "frictionless"]
+    done = subprocess.run(
+        [*command, "validate", "datapackage.json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_load_package_reads_tables_in_dependency_order():
+    package = load_package(DESCRIPTOR)
+    order = package.load_order()
+    for name, table in package.tables.items():
+        for fk in table.foreign_keys:
+            assert order.index(fk.resource) < order.index(name)
+
+
+def _edit_schema(tmp_path, table, edit):
+    descriptor = copy_package(tmp_path)
+    path = tmp_path / "schemas" / f"{table}.json"
+    spec = json.loads(path.read_text())
+    edit(spec)
+    path.write_text(json.dumps(spec))
+    return descriptor
+
+
+def test_foreign_key_to_a_missing_table_is_reported(tmp_path):
+    def edit(spec):
+        spec["foreignKeys"][0]["reference"]["resource"] = "nowhere"
+
+    with pytest.raises(CpcdError) as err:
+        load_package(_edit_schema(tmp_path, "citations", edit))
+    assert any(
+        p.rule == "foreign key names a missing table" and p.value == "nowhere"
+        for p in err.value.problems
+    )
+
+
+def test_foreign_key_must_reference_a_primary_key(tmp_path):
+    def edit(spec):
+        spec["foreignKeys"][0]["reference"]["fields"] = ["title"]
+
+    with pytest.raises(CpcdError) as err:
+        load_package(_edit_schema(tmp_path, "citations", edit))
+    assert any("primary key of sources" in p.rule for p in err.value.problems)
+
+
+def test_enum_and_categories_must_agree(tmp_path):
+    def edit(spec):
+        spec["fields"][1]["categories"] = spec["fields"][1]["categories"][:-1]
+
+    with pytest.raises(CpcdError) as err:
+        load_package(_edit_schema(tmp_path, "sources", edit))
+    assert [p.column for p in err.value.problems] == ["csl_type"]
+
+
+def test_schema_that_is_not_json_is_reported_with_its_file(tmp_path):
+    descriptor = copy_package(tmp_path)
+    (tmp_path / "schemas" / "errata.json").write_text("{ not json")
+    with pytest.raises(CpcdError) as err:
+        load_package(descriptor)
+    [problem] = err.value.problems
+    assert problem.path.endswith("errata.json")
+    assert "not valid JSON" in problem.rule
