@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -63,6 +65,18 @@ def copy_package(target: Path) -> Path:
     shutil.copytree(SCHEMAS, target / "schemas")
     shutil.copytree(DATA, target / "data")
     return target / "datapackage.json"
+
+
+def frictionless_validate(folder: Path) -> subprocess.CompletedProcess:
+    """Run the frictionless command line on ``folder/datapackage.json``, as a user would."""
+    cli = Path(sys.executable).parent / "frictionless"
+    return subprocess.run(
+        [str(cli), "validate", "datapackage.json"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="session")

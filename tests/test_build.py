@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from datetime import date, datetime
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import DATA, DESCRIPTOR, ROOT, TABLES, copy_package, read_rows, schema
+from conftest import (
+    DATA,
+    DESCRIPTOR,
+    TABLES,
+    copy_package,
+    frictionless_validate,
+    read_rows,
+    schema,
+)
 
 import cpcd
 from cpcd.build import build
@@ -140,15 +146,7 @@ def test_sha256sums_and_descriptor_hashes_match_the_files(exports):
 
 
 def test_frictionless_validates_the_exports_descriptor(exports):
-    cli = ROOT / ".venv" / "bin" / "frictionless"
-    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "frictionless"]
-    done = subprocess.run(
-        [*command, "validate", "datapackage.json"],
-        cwd=exports,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = frictionless_validate(exports)
     assert done.returncode == 0, done.stdout[-3000:]
 
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import duckdb
 import jsonschema
 import pytest
-from conftest import DATA, DESCRIPTOR, ROOT, SCHEMAS, TABLES, copy_package, schema
+from conftest import (
+    DATA,
+    DESCRIPTOR,
+    ROOT,
+    SCHEMAS,
+    TABLES,
+    copy_package,
+    frictionless_validate,
+    schema,
+)
 
 from cpcd.metadata import load_package
 from cpcd.problems import CpcdError
@@ -210,15 +217,7 @@ def test_no_table_or_column_name_is_a_reserved_sql_word():
 
 
 def test_frictionless_validates_the_root_descriptor_offline():
-    cli = ROOT / ".venv" / "bin" / "frictionless"
-    command = [str(cli)] if cli.exists() else [sys.executable, "-m", "frictionless"]
-    done = subprocess.run(
-        [*command, "validate", "datapackage.json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = frictionless_validate(ROOT)
     assert done.returncode == 0, done.stdout[-2000:]
 
 

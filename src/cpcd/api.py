@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cpcd.metadata import Package, load_package
-from cpcd.paths import exports_dir
+from cpcd.paths import DUCKDB_FILE, exports_dir
 from cpcd.problems import CpcdError
 
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 BUILD_HINT = "run `make build` (or `cpcd build`) in the repository first"
-DUCKDB_FILE = "cpcd.duckdb"
 
 
 def _exports(exports: Path | None) -> Path:

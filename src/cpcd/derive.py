@@ -45,18 +45,18 @@ def pandas_dtype(field: Field, enums_as_categories: bool = True) -> Any:
     }[field.type]
 
 
-def pandas_dtypes(table: Table, enums_as_categories: bool = True) -> dict[str, Any]:
-    return {f.name: pandas_dtype(f, enums_as_categories) for f in table.fields}
+def pandas_dtypes(table: Table) -> dict[str, Any]:
+    return {f.name: pandas_dtype(f) for f in table.fields}
 
 
-def cast_frame(frame: pd.DataFrame, table: Table, enums_as_categories: bool = True) -> pd.DataFrame:
+def cast_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Give ``frame`` the table's column order and public dtypes."""
     import pandas as pd
 
     out = {}
     for f in table.fields:
         column = frame[f.name]
-        dtype = pandas_dtype(f, enums_as_categories)
+        dtype = pandas_dtype(f)
         if f.type == "date":
             column = pd.to_datetime(column)
         elif f.type == "datetime":

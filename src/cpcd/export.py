@@ -25,9 +25,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cpcd.api import DUCKDB_FILE
 from cpcd.derive import arrow_schema, duckdb_ddl
 from cpcd.metadata import Package, Table
+from cpcd.paths import DUCKDB_FILE
 
 SUMS_FILE = "SHA256SUMS"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"

@@ -63,12 +63,6 @@ class Table:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
-    def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(name)
-
     @property
     def has_date_group(self) -> bool:
         return set(DATE_GROUP) <= set(self.field_names)
@@ -92,10 +86,6 @@ class Package:
     descriptor_path: Path
     descriptor: dict[str, Any]
     tables: dict[str, Table]
-
-    @property
-    def version(self) -> str:
-        return str(self.descriptor.get("version", ""))
 
     def load_order(self) -> list[str]:
         """Table names with every foreign-key target before the tables that refer to it."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DESCRIPTOR = ROOT / "datapackage.json"
+DUCKDB_FILE = "cpcd.duckdb"
 
 
 def exports_dir() -> Path:
