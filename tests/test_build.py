@@ -132,7 +132,8 @@ def test_sha256sums_and_descriptor_hashes_match_the_files(exports):
         digest, name = line.split("  ", 1)
         sums[name] = digest
     expected_files = {f"csv/{t}.csv" for t in TABLES} | {f"parquet/{t}.parquet" for t in TABLES}
-    assert expected_files | {"cpcd.duckdb", "datapackage.json"} == set(sums)
+    others = {"cpcd.duckdb", "datapackage.json", "sources.csl.json", "sources.bib"}
+    assert expected_files | others == set(sums)
     for name, digest in sums.items():
         assert hashlib.sha256((exports / name).read_bytes()).hexdigest() == digest, name
     descriptor = json.loads((exports / "datapackage.json").read_text())

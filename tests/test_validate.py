@@ -40,12 +40,13 @@ CASES = [
     ("satellite_launches", 3, "2011-042A", "2011-42A", "cospar_id", "pattern:"),
     ("satellite_launches", 4, "paksat_mm1,", "paksat_1r,", "satellite_id", "primary-key:"),
     ("citations", 2, "gmw_2024", "nobody_2024", "source_id", "foreign-key:"),
-    ("bilateral_events", 3, ",29,", ",3,", "citation_number", "foreign-key:"),
     ("bilateral_events", 3, "2024,year,", "2024,month,", "date_precision", "date-precision:"),
     ("bilateral_events", 3, "2024-12-31", "2024-06-30", "date_end", "date-bounds:"),
     ("bilateral_events", 3, "2024-12-31,2024,", "2024-12-31,2023,", "year", "year:"),
     ("bilateral_events", 3, ",data_handover,", ", data_handover,", "event_type", "enum:"),
     ("bilateral_events", 3, "2024,year,", "2024-13,month,", "date", "edtf:"),
+    ("sources", 2, ",,2024-07-15,2024-07-15,", ",,2024-07-16,2024-07-15,", "accessed", "edtf-day:"),
+    ("sources", 2, ",,2024-07-15,2024-07-15,", ",2024-13,2024-07-15,2024-07-15,", "issued", "edtf:"),
     ("terrorism_statistics", 3, "2023-11-30", "2022-11-30", "period_end", "range:"),
     (
         "project_partners",
@@ -68,6 +69,21 @@ def test_each_mistake_is_reported_at_its_line_and_column(
     assert problem.path.endswith(f"{table}.csv")
     assert (problem.line, problem.column) == (line, column)
     assert problem.rule.startswith(rule)
+
+
+def test_dangling_citation_number(tmp_path):
+    descriptor = copy_package(tmp_path)
+    citations = tmp_path / "data" / "citations.csv"
+    lines = citations.read_text().splitlines()
+    citations.write_text("\n".join(line for line in lines if not line.startswith("29,")) + "\n")
+    problems = validate(descriptor).problems
+    # Rows citing [29]: bilateral_events line 3 (change_6_cubesat_data_handover) and
+    # satellite_launches line 2 (icube_q).
+    assert sorted((p.path.rsplit("/", 1)[1], p.line, p.column, p.value) for p in problems) == [
+        ("bilateral_events.csv", 3, "citation_number", "29"),
+        ("satellite_launches.csv", 2, "citation_number", "29"),
+    ]
+    assert all(p.rule.startswith("foreign-key:") for p in problems)
 
 
 def test_every_problem_is_reported_not_the_first(corrupt, tmp_path):

@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cpcd.bibliography import bibtex, csl_json
 from cpcd.derive import arrow_schema, duckdb_ddl
 from cpcd.metadata import Package, Table
 from cpcd.paths import DUCKDB_FILE
@@ -110,6 +111,12 @@ def write_duckdb(package: Package, out: Path) -> None:
             con.execute(f"INSERT INTO \"{name}\" SELECT * FROM read_parquet('{parquet}')")
     finally:
         con.close()
+
+
+def write_bibliography(sources: pd.DataFrame, out: Path) -> None:
+    """``sources.csl.json`` (CSL-JSON) and ``sources.bib`` (BibLaTeX) from the sources table."""
+    (out / "sources.csl.json").write_text(csl_json(sources), encoding="utf-8")
+    (out / "sources.bib").write_text(bibtex(sources), encoding="utf-8")
 
 
 def export_descriptor(package: Package, out: Path) -> dict[str, Any]:
@@ -206,6 +213,9 @@ def write_exports(
                 )
         with _timed(step, "duckdb"):
             write_duckdb(package, tmp)
+        if "sources" in frames:
+            with _timed(step, "bibliography"):
+                write_bibliography(frames["sources"], tmp)
         with _timed(step, "descriptor and checksums"):
             descriptor = export_descriptor(package, tmp)
             (tmp / "datapackage.json").write_text(

@@ -19,6 +19,9 @@ SUPPORTED_TYPES = {"string", "integer", "number", "boolean", "date", "datetime"}
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 # Fields of a table whose row carries a date as EDTF text plus derived bounds.
 DATE_GROUP = ("date", "date_precision", "date_start", "date_end", "year")
+# Text fields that hold EDTF dates: these names, and every name ending in "_edtf".
+# A field "<x>_edtf" beside a date field "<x>" gives that day where it is known to the day.
+EDTF_NAMES = ("date", "issued")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,22 @@ class Table:
     @property
     def has_date_group(self) -> bool:
         return set(DATE_GROUP) <= set(self.field_names)
+
+    def edtf_fields(self) -> list[str]:
+        return [
+            f.name
+            for f in self.fields
+            if f.type == "string" and (f.name in EDTF_NAMES or f.name.endswith("_edtf"))
+        ]
+
+    def edtf_day_pairs(self) -> list[tuple[str, str]]:
+        """(``<x>_edtf``, ``<x>``) pairs: ``<x>`` holds the EDTF value's day, if it has one."""
+        dates = {f.name for f in self.fields if f.type == "date"}
+        return [
+            (name, name.removesuffix("_edtf"))
+            for name in self.edtf_fields()
+            if name.endswith("_edtf") and name.removesuffix("_edtf") in dates
+        ]
 
     def range_pairs(self) -> list[tuple[str, str]]:
         """Date field pairs ``<x>start``/``<x>end`` whose start may not follow their end."""

@@ -167,8 +167,19 @@ def edtf_bounds(text: str) -> tuple[str, str, str] | None:
     return precision, time.strftime("%Y-%m-%d", lower), time.strftime("%Y-%m-%d", upper)
 
 
+def _parse_edtf(text: pd.Series) -> pd.Series:
+    """EDTF bounds per cell (None where not EDTF), parsing each distinct value once."""
+    bounds = {value: edtf_bounds(value) for value in text.dropna().unique()}
+    return text.map(bounds, na_action="ignore")
+
+
+def _days(bounds: pd.Series, part: int) -> pd.Series:
+    return pd.to_datetime(bounds.map(lambda b: b[part])).astype(f"datetime64[{DATE_UNIT}]")
+
+
 def check_dates(item: TableData) -> list[Problem]:
-    """Cross-field rules: EDTF text, precision, bounds and year agree; ranges run forwards."""
+    """Cross-field rules: EDTF is valid; precision, bounds, year and days agree with it;
+    ranges run forwards."""
     table, frame = item.table, item.frame
     problems: list[Problem] = []
 
@@ -181,25 +192,38 @@ def check_dates(item: TableData) -> list[Problem]:
     for start, end in table.range_pairs():
         report(frame[start] > frame[end], end, f"range: {end} is before {start}")
 
-    if not table.has_date_group:
+    parsed = {}
+    for name in table.edtf_fields():
+        bounds = _parse_edtf(frame[name])
+        unparsed = frame[name].notna() & bounds.isna()
+        report(
+            unparsed, name, "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD or START/END)"
+        )
+        parsed[name] = bounds[frame[name].notna() & ~unparsed]
+
+    for text_name, day_name in table.edtf_day_pairs():
+        good = parsed[text_name]
+        days = good[good.map(lambda b: b[0] == "day").astype(bool)]
+        expected = pd.Series(pd.NaT, index=frame.index, dtype=f"datetime64[{DATE_UNIT}]")
+        expected[days.index] = _days(days, 1)
+        actual = frame[day_name]
+        agree = (actual == expected).fillna(False) | (actual.isna() & expected.isna())
+        unreadable = frame[text_name].notna() & ~frame.index.isin(good.index)
+        rule = f"edtf-day: must be the day in {text_name}, or empty when that is not a day"
+        for index in frame.index[~agree & ~unreadable]:
+            value = cell_text(actual[index])
+            problems.append(Problem(str(table.path), item.line(int(index)), day_name, value, rule))
+
+    if not table.has_date_group or parsed["date"].empty:
         return problems
-    text = frame["date"]
-    known = text.dropna().unique()
-    bounds = {t: edtf_bounds(t) for t in known}
-    parsed = text.map(bounds, na_action="ignore")
-    unparsed = text.notna() & parsed.isna()
-    report(unparsed, "date", "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD or START/END)")
-    good = parsed[~unparsed & text.notna()]
-    if good.empty:
-        return problems
-    precision = good.map(lambda b: b[0])
-    first = pd.to_datetime(good.map(lambda b: b[1])).astype(f"datetime64[{DATE_UNIT}]")
-    last = pd.to_datetime(good.map(lambda b: b[2])).astype(f"datetime64[{DATE_UNIT}]")
+    good = parsed["date"]
+    first, last = _days(good, 1), _days(good, 2)
     rows = frame.loc[good.index]
+    precision_rule = "date-precision: must be the precision of date"
     report(
-        rows["date_precision"].astype(object) != precision,
+        rows["date_precision"].astype(object) != good.map(lambda b: b[0]),
         "date_precision",
-        "date-precision: must be the precision of date",
+        precision_rule,
     )
     report(
         rows["date_start"] != first,
