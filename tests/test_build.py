@@ -228,9 +228,9 @@ def test_api_names_the_tables(exports):
 
 
 def test_dates_are_days_not_padded_guesses(exports):
-    """A year-precision event spans its whole year (section 5: relations established 1951)."""
+    """A year-precision event spans its whole year (section 2.1: the 2010 memorandum)."""
     events = cpcd.load("bilateral_events", exports=exports).set_index("event_id")
-    row = events.loc["diplomatic_relations_established"]
-    assert (row["date"], row["date_precision"]) == ("1951", "year")
-    assert row["date_start"].date() == date(1951, 1, 1)
-    assert row["date_end"].date() == date(1951, 12, 31)
+    row = events.loc["cultural_centres_memorandum"]
+    assert (row["date"], row["date_precision"]) == ("2010", "year")
+    assert row["date_start"].date() == date(2010, 1, 1)
+    assert row["date_end"].date() == date(2010, 12, 31)

@@ -63,6 +63,7 @@ def validate(descriptor_path: Path, data_dir: Path | None = None) -> Result:
             problems.extend(check_constraints(item))
             problems.extend(check_dates(item))
     problems.extend(check_foreign_keys(package, data))
+    problems.extend(check_row_references(data))
     return Result(package, data, problems)
 
 
@@ -140,6 +141,41 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
                         + ",".join(fk.reference_fields),
                     )
                 )
+    return problems
+
+
+ROW_REFERENCE = ("table_name", "row_id", "field")
+
+
+def _key_text(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
+    """Each row's primary key as text, the values of a composite key joined by '|'."""
+    parts = [frame[name].map(cell_text).astype(object) for name in key]
+    text = parts[0]
+    for part in parts[1:]:
+        text = text + "|" + part
+    return text
+
+
+def check_row_references(data: dict[str, TableData]) -> list[Problem]:
+    """Rows that name another row by table, key and column (errata) must name one that exists."""
+    problems = []
+    for item in data.values():
+        if item.frame is None or not set(ROW_REFERENCE) <= set(item.table.field_names):
+            continue
+        keys: dict[str, set[str]] = {}
+        for index, row in item.frame[list(ROW_REFERENCE)].dropna().iterrows():
+            target = data.get(row["table_name"])
+            if target is None or target.frame is None:
+                continue
+            if row["table_name"] not in keys:
+                keys[row["table_name"]] = set(_key_text(target.frame, target.table.primary_key))
+            line = item.line(int(index))
+            if row["row_id"] not in keys[row["table_name"]]:
+                rule = f"row-reference: no {row['table_name']} row has this key"
+                problems.append(Problem(str(item.table.path), line, "row_id", row["row_id"], rule))
+            if row["field"] not in target.table.field_names:
+                rule = f"row-reference: {row['table_name']} has no such column"
+                problems.append(Problem(str(item.table.path), line, "field", row["field"], rule))
     return problems
 
 
