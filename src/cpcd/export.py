@@ -29,6 +29,7 @@ from cpcd.bibliography import bibtex, csl_json
 from cpcd.derive import arrow_schema, duckdb_ddl
 from cpcd.metadata import Package, Table
 from cpcd.paths import DUCKDB_FILE
+from cpcd.views import create_views, export_views, load_views
 
 SUMS_FILE = "SHA256SUMS"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -99,16 +100,22 @@ def created(package: Package) -> str:
 
 
 def write_duckdb(package: Package, out: Path) -> None:
-    """Every table with its constraints and comments, filled from the Parquet files."""
+    """Every table with its constraints and comments, filled from the Parquet files;
+    then the analytic views, also exported to ``views/`` as CSV and Parquet."""
     import duckdb
 
+    views = load_views(package.descriptor_path.parent / "views")
     con = duckdb.connect(str(out / DUCKDB_FILE))
     try:
+        con.execute("SET TimeZone = 'UTC'")
         for name in package.load_order():
             for statement in duckdb_ddl(package.tables[name]):
                 con.execute(statement)
             parquet = (out / "parquet" / f"{name}.parquet").as_posix().replace("'", "''")
             con.execute(f"INSERT INTO \"{name}\" SELECT * FROM read_parquet('{parquet}')")
+        create_views(con, views)
+        if views:
+            export_views(con, views, out / "views")
     finally:
         con.close()
 

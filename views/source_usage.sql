@@ -1,0 +1,31 @@
+-- Per source and table: the rows that cite it (as their source, supplement source or errata evidence), the paper's citation numbers for the source, and the first and last year of the rows it supports.
+with uses as (
+    select 'bilateral_events' as table_name, source_id, year from bilateral_events
+    union all select 'bilateral_events', supplement_source_id, year from bilateral_events
+    union all select 'context_events', source_id, year from context_events
+    union all select 'context_events', supplement_source_id, year from context_events
+    union all select 'satellite_launches', source_id, year(launch_date) from satellite_launches
+    union all select 'satellite_launches', supplement_source_id, year(launch_date) from satellite_launches
+    union all select 'agricultural_projects', source_id, year from agricultural_projects
+    union all select 'agricultural_projects', supplement_source_id, year from agricultural_projects
+    union all select 'project_partners', source_id, null from project_partners
+    union all select 'terrorism_statistics', source_id, year(period_start) from terrorism_statistics
+    union all select 'terrorism_statistics', supplement_source_id, year(period_start) from terrorism_statistics
+    union all select 'context_statistics', source_id, year(period_start) from context_statistics
+    union all select 'context_statistics', supplement_source_id, year(period_start) from context_statistics
+    union all select 'security_incidents', source_id, year from security_incidents
+    union all select 'security_incidents', supplement_source_id, year from security_incidents
+    union all select 'errata', evidence_source_id, null from errata
+),
+numbers as (
+    select source_id, string_agg(citation_number::varchar, ', ' order by citation_number) as citation_numbers
+    from citations
+    group by source_id
+)
+select u.source_id, u.table_name, count(*) as rows, n.citation_numbers,
+       min(u.year) as first_year, max(u.year) as last_year
+from uses as u
+left join numbers as n using (source_id)
+where u.source_id is not null
+group by u.source_id, u.table_name, n.citation_numbers
+order by u.source_id, u.table_name
