@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from cpcd.paths import DESCRIPTOR, exports_dir
+from cpcd.paths import COOKBOOK, DESCRIPTOR, exports_dir
 from cpcd.problems import DEFAULT_CAP, CpcdError, render
 
 app = typer.Typer(
@@ -129,6 +129,33 @@ def info(
         name = resource["name"]
         rows = pq.ParquetFile(out / "parquet" / f"{name}.parquet").metadata.num_rows
         typer.echo(f"  {name:<24}{rows:>6} rows")
+
+
+@app.command()
+def cookbook(
+    check: Annotated[
+        bool, typer.Option("--check", help="Only report stale results; change nothing.")
+    ] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Exports directory.")] = None,
+    path: Annotated[Path, typer.Option("--path", help="The cookbook file.")] = COOKBOOK,
+) -> None:
+    """Rerun the queries in docs/queries.md and rewrite their printed results."""
+    from cpcd.api import connect
+    from cpcd.cookbook import refresh, stale
+
+    try:
+        con = connect(out)
+    except CpcdError as err:
+        _fail(err)
+    text = path.read_text(encoding="utf-8")
+    if check:
+        questions = stale(text, con)
+        if questions:
+            _fail(CpcdError(f"{path}: stale results for: " + "; ".join(questions)))
+        typer.echo(f"{path}: every printed result is current")
+        return
+    path.write_text(refresh(text, con), encoding="utf-8")
+    typer.echo(f"rewrote the results in {path}")
 
 
 def main() -> None:

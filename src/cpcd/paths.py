@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DESCRIPTOR = ROOT / "datapackage.json"
 DUCKDB_FILE = "cpcd.duckdb"
+COOKBOOK = ROOT / "docs" / "queries.md"
 
 
 def exports_dir() -> Path:
