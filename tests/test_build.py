@@ -12,6 +12,7 @@ import pytest
 from conftest import (
     DATA,
     DESCRIPTOR,
+    ROOT,
     TABLES,
     copy_package,
     frictionless_validate,
