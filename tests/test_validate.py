@@ -104,7 +104,7 @@ CASES = [
         ",agreement_signed,",
         ", agreement_signed,",
         "event_type",
-        "enum:",
+        "whitespace:",
     ),
     (
         "bilateral_events",

@@ -17,7 +17,9 @@ def build(descriptor: Path, data_dir: Path | None, out: Path, step: Step | None 
     if step is not None:
         step("validate", time.perf_counter() - start)
     if not result.ok:
-        raise CpcdError("validation failed; the exports were not changed", result.problems)
+        raise CpcdError(
+            "validation failed; the exports were not changed", result.problems, result.notices
+        )
     frames = {name: canonical(item.frame, item.table) for name, item in result.data.items()}
     write_exports(result.package, frames, out, step)
     return result

@@ -45,11 +45,19 @@ CapOption = Annotated[
 
 
 def _fail(err: CpcdError, cap: int = DEFAULT_CAP) -> None:
+    _notices(err.notices, quiet=False)
     typer.echo(f"error: {err}", err=True)
     if err.problems:
         for line in render(err.problems, cap):
             typer.echo(line, err=True)
     raise typer.Exit(1)
+
+
+def _notices(notices: list, quiet: bool) -> None:
+    """Safe normalisations applied to the input, one line each."""
+    if not quiet:
+        for notice in notices:
+            typer.echo(f"note: {notice}", err=True)
 
 
 def _say(quiet: bool, message: str) -> None:
@@ -71,6 +79,7 @@ def validate(
         result = run(package, data)
     except CpcdError as err:
         _fail(err, max_problems)
+    _notices(result.notices, quiet)
     if not result.ok:
         _fail(CpcdError("validation failed", result.problems), max_problems)
     rows = sum(len(item.frame) for item in result.data.values())
@@ -102,6 +111,7 @@ def build(
         result = run(package, data, out, step)
     except CpcdError as err:
         _fail(err, max_problems)
+    _notices(result.notices, quiet)
     rows = sum(len(item.frame) for item in result.data.values())
     seconds = time.perf_counter() - start
     _say(quiet, f"built {len(result.data)} tables, {rows} rows in {seconds:.2f} s")

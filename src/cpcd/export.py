@@ -197,41 +197,72 @@ def _timed(step: Step | None, name: str) -> Iterator[None]:
         step(name, time.perf_counter() - start)
 
 
+@contextlib.contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` so that builds into it take turns."""
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temporary directories of builds that were killed before they could clean up."""
+    for leftover in out.parent.glob(f".{out.name}.*-*"):
+        if leftover.is_dir() and leftover.name.split(".")[-1].startswith(("tmp-", "old-")):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def write_exports(
     package: Package, frames: dict[str, pd.DataFrame], out: Path, step: Step | None = None
 ) -> None:
-    """Write every export into ``out`` atomically (see module docstring)."""
+    """Write every export into ``out`` atomically (see module docstring).
+
+    Builds into the same directory take turns; a build killed at any point
+    leaves the previous export whole, and the next build removes what it left.
+    """
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        (tmp / "csv").mkdir()
-        (tmp / "parquet").mkdir()
-        with _timed(step, "csv"):
-            for name, table in package.tables.items():
-                text = csv_text(frames[name], table)
-                (tmp / "csv" / f"{name}.csv").write_bytes(text.encode("utf-8"))
-        with _timed(step, "parquet"):
-            for name, table in package.tables.items():
-                pq.write_table(
-                    arrow_table(frames[name], table),
-                    tmp / "parquet" / f"{name}.parquet",
-                    compression="zstd",
-                )
-        with _timed(step, "duckdb"):
-            write_duckdb(package, tmp)
-        if "sources" in frames:
-            with _timed(step, "bibliography"):
-                write_bibliography(frames["sources"], tmp)
-        with _timed(step, "descriptor and checksums"):
-            descriptor = export_descriptor(package, tmp)
-            (tmp / "datapackage.json").write_text(
-                json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    with _exclusive(out.parent):
+        _remove_leftovers(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        try:
+            _write_all(package, frames, tmp, step)
+            _swap_in(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_all(
+    package: Package, frames: dict[str, pd.DataFrame], tmp: Path, step: Step | None
+) -> None:
+    (tmp / "csv").mkdir()
+    (tmp / "parquet").mkdir()
+    with _timed(step, "csv"):
+        for name, table in package.tables.items():
+            (tmp / "csv" / f"{name}.csv").write_bytes(csv_text(frames[name], table).encode("utf-8"))
+    with _timed(step, "parquet"):
+        for name, table in package.tables.items():
+            pq.write_table(
+                arrow_table(frames[name], table),
+                tmp / "parquet" / f"{name}.parquet",
+                compression="zstd",
             )
-            write_sums(tmp)
-        _swap_in(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with _timed(step, "duckdb"):
+        write_duckdb(package, tmp)
+    if "sources" in frames:
+        with _timed(step, "bibliography"):
+            write_bibliography(frames["sources"], tmp)
+    with _timed(step, "descriptor and checksums"):
+        descriptor = export_descriptor(package, tmp)
+        (tmp / "datapackage.json").write_text(
+            json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        write_sums(tmp)
 
 
 def _swap_in(new: Path, out: Path) -> None:

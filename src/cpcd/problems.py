@@ -51,6 +51,12 @@ def render(problems: Iterable[Problem], cap: int = DEFAULT_CAP) -> list[str]:
 class CpcdError(Exception):
     """A failure the user can act on; the command line prints it without a traceback."""
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        problems: list[Problem] | None = None,
+        notices: list[Problem] | None = None,
+    ) -> None:
         super().__init__(message)
         self.problems = problems or []
+        self.notices = notices or []

@@ -3,6 +3,10 @@
 Structure (encoding, header, cells per row) and cell types are checked here;
 constraints are left to :mod:`cpcd.validate`. Cells are read as text with only
 the empty cell as missing, so strings such as ``NA`` or ``null`` stay strings.
+
+Three spreadsheet habits are safe to undo and are only reported as notices: a
+UTF-8 byte-order mark, CRLF line endings and blank lines. Everything else that
+does not match the schema is a problem.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from cpcd.derive import DATE_UNIT, pandas_dtype
 from cpcd.metadata import Field, Table
 from cpcd.problems import Problem
 
+BOM = b"\xef\xbb\xbf"
 INTEGER = re.compile(r"[+-]?\d+")
 DATE = r"\d{4}-\d{2}-\d{2}"
 DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"
@@ -34,6 +39,7 @@ class TableData:
     table: Table
     frame: pd.DataFrame | None
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
     record_lines: list[int] | None = None  # start line of each row when not simply index + 2
     unreadable: set[tuple[int, str]] = field(default_factory=set)  # (row, column) of type errors
 
@@ -89,31 +95,37 @@ def read_table(table: Table) -> TableData:
     if not path.exists():
         return TableData(table, None, [_problem(table, None, None, None, "file not found")])
     raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return TableData(
-            table,
-            None,
-            [
-                _problem(
-                    table, 1, None, None, "starts with a byte-order mark: save as UTF-8 without BOM"
-                )
-            ],
+    notices = []
+    if raw.startswith(BOM):
+        raw = raw[len(BOM) :]
+        notices.append(_problem(table, 1, None, None, "normalised: byte-order mark removed"))
+    if b"\r\n" in raw:
+        raw = raw.replace(b"\r\n", b"\n")
+        notices.append(
+            _problem(table, None, None, None, "normalised: CRLF line endings read as LF")
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         bad = raw[exc.start : exc.start + 4].hex(" ")
-        return TableData(table, None, [_problem(table, line, None, bad, "not UTF-8 text")])
-    if not text.strip():
         return TableData(
-            table, None, [_problem(table, 1, None, None, "empty file: the header row is missing")]
+            table, None, [_problem(table, line, None, bad, "encoding: not UTF-8 text")]
+        )
+    if not text.strip():
+        rule = "empty file: the header row is missing"
+        return TableData(table, None, [_problem(table, 1, None, None, rule)], notices)
+    lines = text.split("\n")
+    blank = lines[:-1].count("") if text.endswith("\n") else lines.count("")
+    if blank:
+        notices.append(
+            _problem(table, None, None, None, f"normalised: {blank} blank line(s) ignored")
         )
 
     header = next(csv.reader(io.StringIO(text, newline="")))
     expected = table.field_names
     if header != expected:
-        return TableData(table, None, _header_problems(table, header, expected))
+        return TableData(table, None, _header_problems(table, header, expected), notices)
 
     skipped = 0
 
@@ -135,10 +147,11 @@ def read_table(table: Table) -> TableData:
         ),
     )
     raw_frame = arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
-    data = TableData(table, None)
+    data = TableData(table, None, notices=notices)
     # Line numbers are index + 2 unless a cell spans lines, a row was skipped or a line is blank.
     if skipped or text.count("\n") - text.endswith("\n") != len(raw_frame):
-        data.record_lines, data.problems = _scan_records(text, len(names), table)
+        data.record_lines, structure = _scan_records(text, len(names), table)
+        data.problems.extend(structure)
     data.frame = _typed(raw_frame, data)
     return data
 
@@ -167,22 +180,24 @@ def _header_problems(table: Table, header: list[str], expected: list[str]) -> li
 
 
 def _typed(frame: pd.DataFrame, data: TableData) -> pd.DataFrame:
-    """Convert text columns to their schema types; a cell that does not convert is a problem."""
+    """Convert text columns to their schema types; a cell that does not convert is a problem.
+
+    Keys and coded values (fields with an enum or a pattern, key columns) must not
+    carry leading or trailing spaces; free text keeps them.
+    """
+    table = data.table
+    keys = set(table.primary_key) | {name for fk in table.foreign_keys for name in fk.fields}
     out = {}
-    for f in data.table.fields:
+    for f in table.fields:
         text = frame[f.name]
         typed, bad = _convert(text, f)
+        rule = f"type: not a valid {_TYPE_WORDS[f.type]}"
+        if f.type == "string" and (f.enum is not None or f.pattern is not None or f.name in keys):
+            bad = (text.str.strip() != text).fillna(False).astype(bool)
+            rule = "whitespace: leading or trailing spaces in a key or coded value"
         for index in bad[bad].index:
             data.unreadable.add((index, f.name))
-            data.problems.append(
-                _problem(
-                    data.table,
-                    data.line(index),
-                    f.name,
-                    str(text[index]),
-                    f"type: not a valid {_TYPE_WORDS[f.type]}",
-                )
-            )
+            data.problems.append(_problem(table, data.line(index), f.name, str(text[index]), rule))
         out[f.name] = typed
     return pd.DataFrame(out, index=frame.index)
 

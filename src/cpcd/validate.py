@@ -32,6 +32,7 @@ class Result:
     package: Package
     data: dict[str, TableData]
     problems: list[Problem]
+    notices: list[Problem]
 
     @property
     def ok(self) -> bool:
@@ -64,7 +65,8 @@ def validate(descriptor_path: Path, data_dir: Path | None = None) -> Result:
             problems.extend(check_dates(item))
     problems.extend(check_foreign_keys(package, data))
     problems.extend(check_row_references(data))
-    return Result(package, data, problems)
+    notices = [notice for item in data.values() for notice in item.notices]
+    return Result(package, data, problems, notices)
 
 
 def _unexpected_files(package: Package, data_dir: Path | None) -> list[Problem]:
@@ -101,8 +103,8 @@ def check_constraints(item: TableData) -> list[Problem]:
     rules = {f.name: [rule for rule, _ in field_checks(f)] for f in table.fields}
     for case in cases[~composite].itertuples():
         index = int(case.index) if pd.notna(case.index) else None
-        if case.check == "not_nullable" and (index, case.column) in item.unreadable:
-            continue  # already reported as a type problem
+        if (index, case.column) in item.unreadable:
+            continue  # already reported as a type or whitespace problem
         if case.check in PANDERA_RULES:
             rule = PANDERA_RULES[case.check]
             if case.check == "field_uniqueness" and table.primary_key == (case.column,):
@@ -131,6 +133,8 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
             )
             missing = ~pd.MultiIndex.from_frame(child.astype(object)).isin(parent)
             for index, row in child[missing].iterrows():
+                if any((index, name) in item.unreadable for name in fk.fields):
+                    continue
                 problems.append(
                     Problem(
                         str(item.table.path),
@@ -222,6 +226,8 @@ def check_dates(item: TableData) -> list[Problem]:
     def report(mask: pd.Series, column: str, rule: str) -> None:
         mask = mask.fillna(False) & frame.loc[mask.index, column].notna()
         for index in mask[mask].index:
+            if (index, column) in item.unreadable:
+                continue
             value = cell_text(frame.at[index, column])
             problems.append(Problem(str(table.path), item.line(int(index)), column, value, rule))
 
