@@ -52,10 +52,10 @@ def check_descriptor(descriptor_path: Path) -> list[Problem]:
 
 def validate(descriptor_path: Path, data_dir: Path | None = None) -> Result:
     """Validate every table; raise :class:`CpcdError` only when the metadata itself is broken."""
+    package = load_package(descriptor_path, data_dir)
     problems = check_descriptor(descriptor_path)
     if problems:
         raise CpcdError("the package descriptor is not valid", problems)
-    package = load_package(descriptor_path, data_dir)
     problems.extend(_unexpected_files(package, data_dir))
     data = {name: read_table(table) for name, table in package.tables.items()}
     for item in data.values():

@@ -1,0 +1,460 @@
+"""Bad input: every way a spreadsheet or an editor breaks the CSVs and descriptors.
+
+For each case the outcome is decided (docs/validation.md lists them): a clear
+failure that names the file, line, column, value and rule, or a safe
+normalisation reported as a notice. A failed build leaves the previous
+exports byte-identical and no temporary directory behind.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_package
+
+import cpcd
+from cpcd.build import build
+from cpcd.problems import CpcdError
+
+
+def edit_line(table: str, key: str, old: str, new: str) -> Callable[[Path], None]:
+    """Replace text in the row whose first cell is ``key``."""
+
+    def mutate(root: Path) -> None:
+        path = root / "data" / f"{table}.csv"
+        lines = path.read_text(encoding="utf-8").split("\n")
+        [i] = [i for i, line in enumerate(lines) if line.startswith(key + ",")]
+        assert old in lines[i], (old, lines[i])
+        lines[i] = lines[i].replace(old, new, 1)
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+    return mutate
+
+
+def edit_file(table: str, change: Callable[[str], str]) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        path = root / "data" / f"{table}.csv"
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8", newline="")
+
+    return mutate
+
+
+def edit_bytes(table: str, change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        path = root / "data" / f"{table}.csv"
+        path.write_bytes(change(path.read_bytes()))
+
+    return mutate
+
+
+def edit_header(table: str, change: Callable[[list[str]], list[str]]) -> Callable[[str], str]:
+    def on_text(text: str) -> str:
+        head, rest = text.split("\n", 1)
+        return ",".join(change(head.split(","))) + "\n" + rest
+
+    return edit_file(table, on_text)
+
+
+def edit_schema(table: str, change: Callable[[dict], None]) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        path = root / "schemas" / f"{table}.json"
+        spec = json.loads(path.read_text())
+        change(spec)
+        path.write_text(json.dumps(spec, indent=2))
+
+    return mutate
+
+
+def swap_columns(names: list[str]) -> list[str]:
+    names[1], names[2] = names[2], names[1]
+    return names
+
+
+def move_column_everywhere(text: str) -> str:
+    """Swap the 2nd and 3rd column in every line (header and rows) of a simple CSV."""
+    out = []
+    for line in text.split("\n"):
+        cells = line.split(",")
+        if len(cells) > 2:
+            cells[1], cells[2] = cells[2], cells[1]
+        out.append(",".join(cells))
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    mutate: Callable[[Path], None]
+    file: str  # the file the report names
+    rule: str  # start of the rule, or of the notice
+    column: str | None = None
+    failure: bool = True
+
+
+def _point_to_missing_table(spec: dict) -> None:
+    spec["foreignKeys"][0]["reference"]["resource"] = "nowhere"
+
+
+def _drop_citation_seven(root: Path) -> None:
+    path = root / "data" / "citations.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    path.write_text(
+        "\n".join(line for line in lines if not line.startswith("7,")), encoding="utf-8"
+    )
+
+
+def _dangling_project(root: Path) -> None:
+    edit_line(
+        "project_partners",
+        "wheat_molecular_breeding_laboratory",
+        "wheat_molecular",
+        "wheat_molecule",
+    )(root)
+
+
+CASES = [
+    # cells
+    Case(
+        "wrong_type",
+        edit_line("satellite_launches", "paksat_1r", ",37779,", ",3777x,"),
+        "satellite_launches.csv",
+        "type:",
+        "norad_id",
+    ),
+    Case(
+        "empty_required_cell",
+        edit_line(
+            "bilateral_events",
+            "cultural_centres_memorandum",
+            ",agreement_signed,culture,",
+            ",agreement_signed,,",
+        ),
+        "bilateral_events.csv",
+        "required:",
+        "domain",
+    ),
+    Case(
+        "duplicate_primary_key",
+        edit_line("satellite_launches", "prss_1", "prss_1,", "paktes_1a,"),
+        "satellite_launches.csv",
+        "primary-key:",
+        "satellite_id",
+    ),
+    Case(
+        "unknown_enum_value",
+        edit_line("satellite_launches", "paksat_1r", ",Xichang,", ",Xichang Centre,"),
+        "satellite_launches.csv",
+        "enum:",
+        "launch_site",
+    ),
+    Case(
+        "pattern_violation",
+        edit_line("satellite_launches", "paksat_1r", "2011-042A", "2011/042A"),
+        "satellite_launches.csv",
+        "pattern:",
+        "cospar_id",
+    ),
+    Case(
+        "number_out_of_range",
+        edit_line("citations", "50", "50,", "51,"),
+        "citations.csv",
+        "maximum:",
+        "citation_number",
+    ),
+    Case(
+        "negative_count",
+        edit_line("security_incidents", "karachi_university_attack", ",4,exact,", ",-4,exact,"),
+        "security_incidents.csv",
+        "minimum:",
+        "killed",
+    ),
+    Case(
+        "impossible_date",
+        edit_line("satellite_launches", "paksat_1r", "2011-08-11,", "2023-02-30,"),
+        "satellite_launches.csv",
+        "type:",
+        "launch_date",
+    ),
+    Case(
+        "edtf_contradicts_precision",
+        edit_line("bilateral_events", "cultural_centres_memorandum", "2010,year,", "2010,day,"),
+        "bilateral_events.csv",
+        "date-precision:",
+        "date_precision",
+    ),
+    Case(
+        "end_before_start",
+        edit_line("terrorism_statistics", "attacks_2023_jan_nov", "2023-11-30", "2022-11-30"),
+        "terrorism_statistics.csv",
+        "range:",
+        "period_end",
+    ),
+    Case(
+        "date_end_not_the_last_day",
+        edit_line("bilateral_events", "cultural_centres_memorandum", "2010-12-31", "2010-01-01"),
+        "bilateral_events.csv",
+        "date-bounds:",
+        "date_end",
+    ),
+    Case(
+        "year_contradicts_date",
+        edit_line(
+            "bilateral_events",
+            "cultural_centres_memorandum",
+            "2010-12-31,2010,",
+            "2010-12-31,2011,",
+        ),
+        "bilateral_events.csv",
+        "year:",
+        "year",
+    ),
+    Case(
+        "dangling_citation",
+        _drop_citation_seven,
+        "bilateral_events.csv",
+        "foreign-key:",
+        "citation_number",
+    ),
+    Case(
+        "dangling_source",
+        edit_line("citations", "50", "xinhua_2024_joint_statement", "xinhua_2024_joint_statements"),
+        "citations.csv",
+        "foreign-key:",
+        "source_id",
+    ),
+    Case(
+        "dangling_project", _dangling_project, "project_partners.csv", "foreign-key:", "project_id"
+    ),
+    Case(
+        "space_around_key",
+        edit_line("satellite_launches", "paksat_1r", "paksat_1r,", "paksat_1r ,"),
+        "satellite_launches.csv",
+        "whitespace:",
+        "satellite_id",
+    ),
+    Case(
+        "space_around_enum_value",
+        edit_line("satellite_launches", "paksat_1r", ",Xichang,", ", Xichang,"),
+        "satellite_launches.csv",
+        "whitespace:",
+        "launch_site",
+    ),
+    # structure
+    Case(
+        "missing_column",
+        edit_header("errata", lambda h: h[:-1]),
+        "errata.csv",
+        "missing column",
+        "paper_section",
+    ),
+    Case(
+        "extra_column",
+        edit_header("errata", lambda h: [*h, "comment"]),
+        "errata.csv",
+        "unexpected column",
+        "comment",
+    ),
+    Case(
+        "renamed_header",
+        edit_header("errata", lambda h: [("note" if n == "explanation" else n) for n in h]),
+        "errata.csv",
+        "missing column",
+        "explanation",
+    ),
+    Case(
+        "duplicated_header",
+        edit_header("errata", lambda h: [("status" if n == "explanation" else n) for n in h]),
+        "errata.csv",
+        "duplicate column",
+        "status",
+    ),
+    Case(
+        "columns_in_another_order",
+        edit_file("context_events", move_column_everywhere),
+        "context_events.csv",
+        "columns are not in schema order",
+    ),
+    Case(
+        "too_many_cells",
+        edit_line("satellite_launches", "paksat_1r", "paksat_1r,", "paksat_1r,extra,"),
+        "satellite_launches.csv",
+        "row has",
+    ),
+    Case(
+        "too_few_cells",
+        edit_file("errata", lambda t: t.rstrip("\n") + "\nshort_row,errata\n"),
+        "errata.csv",
+        "row has",
+    ),
+    Case("empty_file", edit_file("errata", lambda t: ""), "errata.csv", "empty file"),
+    Case(
+        "missing_file",
+        lambda root: (root / "data" / "errata.csv").unlink(),
+        "errata.csv",
+        "file not found",
+    ),
+    Case(
+        "unexpected_extra_file",
+        lambda root: (root / "data" / "notes.csv").write_text("a,b\n1,2\n"),
+        "notes.csv",
+        "unexpected file",
+    ),
+    # encoding
+    Case(
+        "not_utf8",
+        edit_bytes("errata", lambda b: b.replace(b"Beijing", b"Beij\xffing", 1)),
+        "errata.csv",
+        "encoding:",
+    ),
+    Case(
+        "latin1_text",
+        edit_bytes("context_events", lambda b: b.replace(b"Imran", "Imrán".encode("latin-1"), 1)),
+        "context_events.csv",
+        "encoding:",
+    ),
+    Case(
+        "byte_order_mark",
+        edit_bytes("errata", lambda b: b"\xef\xbb\xbf" + b),
+        "errata.csv",
+        "normalised: byte-order mark removed",
+        failure=False,
+    ),
+    Case(
+        "crlf_line_endings",
+        edit_bytes("errata", lambda b: b.replace(b"\n", b"\r\n")),
+        "errata.csv",
+        "normalised: CRLF",
+        failure=False,
+    ),
+    Case(
+        "trailing_blank_lines",
+        edit_bytes("errata", lambda b: b + b"\n\n"),
+        "errata.csv",
+        "normalised: 2 blank line(s)",
+        failure=False,
+    ),
+    # metadata
+    Case(
+        "schema_not_json",
+        lambda root: (root / "schemas" / "errata.json").write_text('{"fields": [}'),
+        "errata.json",
+        "not valid JSON",
+    ),
+    Case(
+        "descriptor_points_at_missing_schema",
+        lambda root: (root / "schemas" / "errata.json").unlink(),
+        "errata.json",
+        "file not found",
+    ),
+    Case(
+        "foreign_key_to_missing_table",
+        edit_schema("citations", _point_to_missing_table),
+        "citations.json",
+        "foreign key names a missing table",
+    ),
+]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case, tmp_path, exports):
+    package = tmp_path / "package"
+    package.mkdir()
+    descriptor = copy_package(package)
+    case.mutate(package)
+    out = tmp_path / "out" / "exports"
+    shutil.copytree(exports, out)  # the previous exports
+    before = _snapshot(out)
+    try:
+        result = build(descriptor, None, out)  # validates first, as `cpcd validate` does
+    except CpcdError as err:
+        problems, notices = err.problems, err.notices
+    else:
+        problems, notices = result.problems, result.notices
+    if case.failure:
+        matching = [
+            p for p in problems if p.path.endswith(case.file) and p.rule.startswith(case.rule)
+        ]
+        assert matching, [str(p) for p in problems]
+        if case.column is not None:
+            assert any(p.column == case.column for p in matching), [str(p) for p in matching]
+        assert _snapshot(out) == before
+        assert [p.name for p in out.parent.iterdir()] == ["exports"]
+    else:
+        assert problems == [], [str(p) for p in problems]
+        assert any(n.path.endswith(case.file) and n.rule.startswith(case.rule) for n in notices), (
+            notices
+        )
+        # The normalised file is exported in canonical form: the committed bytes.
+        assert (out / "csv" / case.file).read_bytes() == (ROOT / "data" / case.file).read_bytes()
+        assert [p.name for p in out.parent.iterdir()] == ["exports"]
+
+
+def test_every_case_is_documented():
+    documented = (ROOT / "docs" / "validation.md").read_text()
+    missing = [c.id for c in CASES if f"`{c.id}`" not in documented]
+    assert missing == []
+
+
+def test_missing_markers_stay_strings(tmp_path):
+    descriptor = copy_package(tmp_path)
+    incidents = tmp_path / "data" / "security_incidents.csv"
+    text = incidents.read_text()
+    assert "Across Pakistan" in text and ",Lahore," in text
+    incidents.write_text(text.replace("Across Pakistan", "N/A", 1).replace(",Lahore,", ",None,", 1))
+    events = tmp_path / "data" / "bilateral_events.csv"
+    assert ",Islamabad," in events.read_text()
+    events.write_text(events.read_text().replace(",Islamabad,", ",NA,", 1))
+    out = tmp_path / "exports"
+    build(descriptor, None, out)
+    assert {"N/A", "None"} <= set(cpcd.load("security_incidents", exports=out)["location"])
+    assert "NA" in set(cpcd.load("bilateral_events", exports=out)["location"])
+
+
+# The CLI as a user meets it: one line per problem, a summary, exit 1, no traceback.
+LINE = re.compile(r"^.+\.(csv|json):(\d+:)? [^:]+: .+: [a-z-]+[: ].*$")
+
+
+@pytest.mark.parametrize(
+    "case_id", ["unknown_enum_value", "too_many_cells", "schema_not_json", "not_utf8"]
+)
+def test_cli_reports_without_traceback(case_id, tmp_path):
+    case = next(c for c in CASES if c.id == case_id)
+    descriptor = copy_package(tmp_path)
+    case.mutate(tmp_path)
+    for command in (["validate"], ["build", "--out", str(tmp_path / "out")]):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cpcd",
+                *command,
+                "--package",
+                str(descriptor),
+                "--data",
+                str(tmp_path / "data"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr + done.stdout
+        lines = done.stderr.splitlines()
+        assert lines[0].startswith("error: ")
+        assert re.fullmatch(r"\d+ problem\(s\) in \d+ file\(s\)", lines[-1])
+        assert all(LINE.match(line) for line in lines[1:-1]), lines
+        assert not (tmp_path / "out").exists()
