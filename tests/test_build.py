@@ -182,6 +182,8 @@ def test_connect_is_read_only(exports):
     con = cpcd.connect(exports)
     with pytest.raises(duckdb.Error):
         con.execute("delete from errata")
+    with pytest.raises(duckdb.Error):
+        con.execute("create table scratch (x integer)")
 
 
 def test_a_failed_build_leaves_the_previous_exports_untouched(tmp_path):
