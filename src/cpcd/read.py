@@ -61,10 +61,10 @@ def cell_text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value != value:
         return None
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, pd.Timestamp):  # isoformat, not strftime: it pads years before 1000
         if value.tzinfo is not None:
-            return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return value.strftime("%Y-%m-%d")
+            return value.tz_convert("UTC").isoformat().replace("+00:00", "Z")
+        return value.date().isoformat()
     return str(value)
 
 

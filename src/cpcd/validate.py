@@ -8,6 +8,7 @@ date rules. Everything is vectorised: the cost is linear in the rows.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -183,11 +184,14 @@ def check_row_references(data: dict[str, TableData]) -> list[Problem]:
     return problems
 
 
+def _iso(day: time.struct_time) -> str:
+    # Not strftime: it does not pad years before 1000 on every platform.
+    return f"{day.tm_year:04d}-{day.tm_mon:02d}-{day.tm_mday:02d}"
+
+
 @cache
 def edtf_bounds(text: str) -> tuple[str, str, str] | None:
     """(precision, first day, last day) of an EDTF date or interval, or None if not EDTF."""
-    import time
-
     from edtf import parse_edtf
     from edtf.parser.edtf_exceptions import EDTFParseException
 
@@ -204,7 +208,7 @@ def edtf_bounds(text: str) -> tuple[str, str, str] | None:
         precision = ends.pop() if len(ends) == 1 else None
     if precision not in ("day", "month", "year"):
         return None
-    return precision, time.strftime("%Y-%m-%d", lower), time.strftime("%Y-%m-%d", upper)
+    return precision, _iso(lower), _iso(upper)
 
 
 def _parse_edtf(text: pd.Series) -> pd.Series:

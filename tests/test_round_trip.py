@@ -1,0 +1,274 @@
+"""Lossless round trips: rows generated from the schemas themselves go through CSV,
+validation, Parquet, DuckDB and ``cpcd.load`` and come out equal, cell by cell, typed.
+
+The text is awkward on purpose: Urdu and Chinese script, combining characters,
+quotes, commas, newlines, leading zeros and strings that look like missing
+values. Dates reach the edges of what the formats hold; every nullable column
+is sometimes empty. Line breaks inside cells are written as LF (CRLF is
+normalised, see docs/validation.md).
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import json
+import os
+import shutil
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import pyarrow.parquet as pq
+from conftest import DESCRIPTOR, SCHEMAS, TABLES, python_value, schema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cpcd
+from cpcd.build import build
+from cpcd.problems import CpcdError
+
+AWKWARD = "اردو زبان中文汉字e\u0301a\u0308\"',;|\\\n 0123 NA null None N/A"  # noqa: RUF001
+TEXT = st.one_of(
+    st.sampled_from(
+        [
+            "NA",
+            "null",
+            "None",
+            "N/A",
+            "0042",
+            " leading space",
+            "trailing space ",
+            "پاکستان",
+            "中巴经济走廊",
+            'quote "inside", comma',
+            "two\nlines",
+        ]
+    ),
+    st.text(
+        alphabet=st.sampled_from(AWKWARD) | st.characters(blacklist_categories=("Cs", "Cc")),
+        min_size=1,
+        max_size=12,
+    ),
+)
+# Fixed examples by default, so that a run is reproducible; CPCD_HYPOTHESIS=explore
+# draws many fresh ones.
+for name, count, fixed in (("fixed", 10, True), ("explore", 150, False)):
+    settings.register_profile(
+        name,
+        max_examples=count,
+        derandomize=fixed,
+        database=None,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
+settings.load_profile(os.environ.get("CPCD_HYPOTHESIS", "fixed"))
+FIELDS = {t: {f["name"]: f for f in schema(t)["fields"]} for t in TABLES}
+DAY = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+ANY_DAY = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+
+
+def edtf(day: date, precision: str) -> tuple[str, date, date]:
+    """EDTF text and its first and last day, computed with the calendar module."""
+    if precision == "year":
+        return f"{day.year:04d}", date(day.year, 1, 1), date(day.year, 12, 31)
+    if precision == "month":
+        last = calendar.monthrange(day.year, day.month)[1]
+        return f"{day.year:04d}-{day.month:02d}", day.replace(day=1), day.replace(day=last)
+    return day.isoformat(), day, day
+
+
+def value_for(field: dict, is_key: bool) -> st.SearchStrategy:
+    constraints = field.get("constraints", {})
+    kind = field["type"]
+    if constraints.get("enum"):
+        strategy = st.sampled_from(constraints["enum"])
+    elif kind == "string" and constraints.get("pattern"):
+        strategy = st.from_regex(constraints["pattern"], fullmatch=True)
+    elif kind == "string" and is_key:
+        strategy = TEXT.filter(lambda text: text == text.strip())  # keys carry no outer spaces
+    elif kind == "string":
+        strategy = TEXT
+    elif kind == "integer":
+        strategy = st.integers(
+            int(constraints.get("minimum", -(2**62))), int(constraints.get("maximum", 2**62))
+        )
+    elif kind == "number":
+        strategy = st.floats(allow_nan=False, allow_infinity=False)
+    elif kind == "boolean":
+        strategy = st.booleans()
+    elif kind == "date":
+        strategy = ANY_DAY
+    else:
+        strategy = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
+            lambda d: d.replace(microsecond=0, tzinfo=UTC)
+        )
+    if constraints.get("required") or field["name"] in ("source_id",):
+        return strategy
+    return st.none() | strategy
+
+
+@st.composite
+def row_for(draw, table: str, refs: dict[str, list]) -> dict:
+    fields = FIELDS[table]
+    keys = set(schema(table)["primaryKey"])
+    row = {name: draw(value_for(f, name in keys)) for name, f in fields.items()}
+    # Cross-field rules: the date group, EDTF/day pairs and ranges agree.
+    if "date" in fields:
+        required = fields["date"]["constraints"]["required"]
+        if required or draw(st.booleans()):
+            precision = draw(st.sampled_from(["day", "month", "year"]))
+            text, first, last = edtf(draw(DAY), precision)
+            row.update(
+                date=text,
+                date_precision=precision,
+                date_start=first,
+                date_end=last,
+                year=first.year,
+            )
+        else:
+            row.update(date=None, date_precision=None, date_start=None, date_end=None, year=None)
+    if "issued" in fields:
+        row["issued"] = draw(
+            st.none()
+            | st.builds(
+                lambda d, p: edtf(d, p)[0], ANY_DAY, st.sampled_from(["day", "month", "year"])
+            )
+        )
+    if "accessed_edtf" in fields:
+        day, precision = draw(ANY_DAY), draw(st.sampled_from(["day", "year", None]))
+        row["accessed_edtf"] = None if precision is None else edtf(day, precision)[0]
+        row["accessed"] = day if precision == "day" else None
+    for start in [n for n in fields if n.endswith("start") and fields[n]["type"] == "date"]:
+        end = start[: -len("start")] + "end"
+        if (
+            end in fields
+            and row[start] is not None
+            and row[end] is not None
+            and row[start] > row[end]
+        ):
+            row[start], row[end] = row[end], row[start]
+    # Foreign keys point at generated rows.
+    for fk in schema(table).get("foreignKeys", []):
+        [name] = fk["fields"]
+        target = refs.get(fk["reference"]["resource"], [])
+        nullable = not fields[name]["constraints"].get("required")
+        options = st.sampled_from(target) if target else st.none()
+        row[name] = draw(st.none() | options if nullable else options)
+    return row
+
+
+def unique(rows: list[dict], table: str) -> list[dict]:
+    key = schema(table)["primaryKey"]
+    seen, out = set(), []
+    for row in rows:
+        k = tuple(row[name] for name in key)
+        if k not in seen and all(v is not None for v in k):
+            seen.add(k)
+            out.append(row)
+    return out
+
+
+@st.composite
+def datasets(draw) -> dict[str, list[dict]]:
+    data: dict[str, list[dict]] = {}
+    refs: dict[str, list] = {}
+    data["sources"] = unique(
+        draw(st.lists(row_for("sources", refs), min_size=1, max_size=3)), "sources"
+    )
+    refs["sources"] = [r["source_id"] for r in data["sources"]]
+    data["citations"] = unique(draw(st.lists(row_for("citations", refs), max_size=3)), "citations")
+    refs["citations"] = [r["citation_number"] for r in data["citations"]]
+    data["agricultural_projects"] = unique(
+        draw(st.lists(row_for("agricultural_projects", refs), min_size=1, max_size=3)),
+        "agricultural_projects",
+    )
+    refs["agricultural_projects"] = [r["project_id"] for r in data["agricultural_projects"]]
+    for table in TABLES:
+        if table not in data and table != "errata":
+            data[table] = unique(draw(st.lists(row_for(table, refs), max_size=3)), table)
+    data["errata"] = []  # errata name existing rows; their references are tested elsewhere
+    return data
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def load_rows(table: str, exports) -> list[dict]:
+    frame = cpcd.load(table, exports=exports)
+    out = []
+    for record in frame.to_dict("records"):
+        row = {}
+        for name, value in record.items():
+            kind = FIELDS[table][name]["type"]
+            if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+                row[name] = None
+            elif kind == "date":
+                row[name] = value.date()
+            elif kind == "datetime":
+                row[name] = value.to_pydatetime()
+            elif kind == "integer":
+                row[name] = int(value)
+            elif kind == "number":
+                row[name] = float(value)
+            elif kind == "boolean":
+                row[name] = bool(value)
+            else:
+                row[name] = str(value)
+        out.append(row)
+    return out
+
+
+def key_sorted(rows: list[dict], table: str) -> list[dict]:
+    key = schema(table)["primaryKey"]
+    return sorted(rows, key=lambda r: tuple(r[k] for k in key))
+
+
+@given(data=datasets())
+def test_round_trip(tmp_path_factory, data):
+    root = tmp_path_factory.mktemp("round_trip")
+    shutil.copy(DESCRIPTOR, root / "datapackage.json")
+    shutil.copytree(SCHEMAS, root / "schemas")
+    (root / "data").mkdir()
+    for table in TABLES:
+        names = list(FIELDS[table])
+        with (root / "data" / f"{table}.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(names)
+            writer.writerows([[csv_cell(row[n]) for n in names] for row in data[table]])
+    out = root / "exports"
+    try:
+        build(root / "datapackage.json", None, out)
+    except CpcdError as err:
+        raise AssertionError("\n".join(str(p) for p in err.problems)) from None
+    for table in TABLES:
+        expected = key_sorted(data[table], table)
+        assert load_rows(table, out) == expected, table
+        types = {n: f["type"] for n, f in FIELDS[table].items()}
+        with (out / "csv" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+            exported = [
+                {k: python_value(v, types[k]) for k, v in r.items()} for r in csv.DictReader(fh)
+            ]
+        assert exported == expected, table
+        assert pq.read_table(out / "parquet" / f"{table}.parquet").to_pylist() == expected, table
+        con = cpcd.connect(out)
+        cursor = con.execute(f"select * from {table}")
+        names = [d[0] for d in cursor.description]
+        fetched = key_sorted([dict(zip(names, r, strict=True)) for r in cursor.fetchall()], table)
+        assert fetched == expected, table
+        con.close()
+    assert json.loads((out / "datapackage.json").read_text())["name"] == "cpcd"
