@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint validate clean lock
+.PHONY: build test lint validate clean lock release
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 build: $(STAMP)
 	$(BIN)/cpcd build
+
+release: build
+	$(BIN)/cpcd release
 
 validate: $(STAMP)
 	$(BIN)/cpcd validate
@@ -27,7 +30,7 @@ test: lint build
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf exports $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf exports release $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
 
 # Regenerate requirements.lock from pyproject.toml (needs network access to the package index).
 lock:

@@ -64,6 +64,8 @@ def copy_package(target: Path) -> Path:
     shutil.copy(DESCRIPTOR, target / "datapackage.json")
     shutil.copytree(SCHEMAS, target / "schemas")
     shutil.copytree(DATA, target / "data")
+    shutil.copytree(ROOT / "views", target / "views")
+    shutil.copy(ROOT / "CHANGELOG.md", target / "CHANGELOG.md")
     return target / "datapackage.json"
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 import pyarrow.parquet as pq
-from conftest import DESCRIPTOR, SCHEMAS, TABLES, python_value, schema
+from conftest import TABLES, copy_package, python_value, schema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -241,8 +241,8 @@ def key_sorted(rows: list[dict], table: str) -> list[dict]:
 @given(data=datasets())
 def test_round_trip(tmp_path_factory, data):
     root = tmp_path_factory.mktemp("round_trip")
-    shutil.copy(DESCRIPTOR, root / "datapackage.json")
-    shutil.copytree(SCHEMAS, root / "schemas")
+    copy_package(root)
+    shutil.rmtree(root / "data")
     (root / "data").mkdir()
     for table in TABLES:
         names = list(FIELDS[table])

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from cpcd.paths import COOKBOOK, DESCRIPTOR, exports_dir
+from cpcd.paths import COOKBOOK, DESCRIPTOR, ROOT, exports_dir
 from cpcd.problems import DEFAULT_CAP, CpcdError, render
 
 app = typer.Typer(
@@ -139,6 +139,38 @@ def info(
         name = resource["name"]
         rows = pq.ParquetFile(out / "parquet" / f"{name}.parquet").metadata.num_rows
         typer.echo(f"  {name:<24}{rows:>6} rows")
+
+
+@app.command()
+def verify(
+    folder: Annotated[
+        Path | None, typer.Argument(help="Export directory (default: exports/).")
+    ] = None,
+) -> None:
+    """Recompute every checksum, hash and the DuckDB content digest of an export."""
+    from cpcd.integrity import verify as run
+
+    folder = folder or exports_dir()
+    problems = run(folder)
+    if problems:
+        _fail(CpcdError(f"{folder} is not intact", problems))
+    typer.echo(f"{folder}: every checksum, hash and digest matches")
+
+
+@app.command("release")
+def release_command(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the archive.")] = ROOT
+    / "release",
+    exports: Annotated[Path | None, typer.Option("--exports", help="Exports to pack.")] = None,
+) -> None:
+    """Write release/cpcd-<version>.tar.gz (byte-identical across rebuilds) and its checksum."""
+    from cpcd.release import release
+
+    try:
+        archive = release(exports or exports_dir(), ROOT, out)
+    except CpcdError as err:
+        _fail(err)
+    typer.echo(f"wrote {archive}")
 
 
 @app.command()

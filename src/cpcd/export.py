@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -27,11 +27,12 @@ import pyarrow.parquet as pq
 
 from cpcd.bibliography import bibtex, csl_json
 from cpcd.derive import arrow_schema, duckdb_ddl
+from cpcd.integrity import DIGEST_KEY, METADATA_TABLE, content_digest, sha256, write_sums
 from cpcd.metadata import Package, Table
 from cpcd.paths import DUCKDB_FILE
+from cpcd.problems import CpcdError
 from cpcd.views import create_views, export_views, load_views
 
-SUMS_FILE = "SHA256SUMS"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 Step = Callable[[str, float], None]
 
@@ -83,23 +84,29 @@ def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+RELEASE = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>\d{4}-\d{2}-\d{2})", re.MULTILINE)
 
 
 def created(package: Package) -> str:
-    """Build time from SOURCE_DATE_EPOCH, else the descriptor's ``created``; never the clock."""
+    """Build time from SOURCE_DATE_EPOCH, else the release date of this version in the changelog.
+
+    Never the clock, so that two builds of one commit are byte-identical.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return str(package.descriptor["created"])
+    changelog = package.descriptor_path.parent / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
+    for match in RELEASE.finditer(text):
+        if match["version"] == package.version:
+            return f"{match['date']}T00:00:00Z"
+    raise CpcdError(
+        f"{changelog}: no release entry '## [{package.version}] - YYYY-MM-DD' for this version; "
+        "add one or set SOURCE_DATE_EPOCH"
+    )
 
 
-def write_duckdb(package: Package, out: Path) -> None:
+def write_duckdb(package: Package, out: Path) -> str:
     """Every table with its constraints and comments, filled from the Parquet files;
     then the analytic views, also exported to ``views/`` as CSV and Parquet."""
     import duckdb
@@ -116,8 +123,28 @@ def write_duckdb(package: Package, out: Path) -> None:
         create_views(con, views)
         if views:
             export_views(con, views, out / "views")
+        digest = content_digest(con)
+        con.execute(
+            f"CREATE TABLE {METADATA_TABLE} (version VARCHAR NOT NULL, created VARCHAR NOT NULL, "
+            "digest VARCHAR NOT NULL)"
+        )
+        con.execute(
+            f"COMMENT ON TABLE {METADATA_TABLE} IS 'The dataset version, its release time and the "
+            "content digest of every other table and view in this file.'"
+        )
+        for column, text in (
+            ("version", "Version of the dataset (semantic versioning)."),
+            ("created", "Release time of this version, RFC 3339, UTC."),
+            ("digest", "sha256 over a canonical dump of every other table and view, sorted."),
+        ):
+            con.execute(f"COMMENT ON COLUMN {METADATA_TABLE}.{column} IS '{text}'")
+        con.execute(
+            f"INSERT INTO {METADATA_TABLE} VALUES (?, ?, ?)",
+            [package.version, created(package), digest],
+        )
     finally:
         con.close()
+    return digest
 
 
 def write_bibliography(sources: pd.DataFrame, out: Path) -> None:
@@ -181,12 +208,6 @@ def _parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
         for f in schema["fields"]
     ]
     return {**schema, "fields": fields}
-
-
-def write_sums(out: Path) -> None:
-    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != SUMS_FILE)
-    lines = [f"{sha256(p)}  {p.relative_to(out).as_posix()}\n" for p in files]
-    (out / SUMS_FILE).write_text("".join(lines), encoding="utf-8")
 
 
 @contextlib.contextmanager
@@ -253,12 +274,13 @@ def _write_all(
                 compression="zstd",
             )
     with _timed(step, "duckdb"):
-        write_duckdb(package, tmp)
+        digest = write_duckdb(package, tmp)
     if "sources" in frames:
         with _timed(step, "bibliography"):
             write_bibliography(frames["sources"], tmp)
     with _timed(step, "descriptor and checksums"):
         descriptor = export_descriptor(package, tmp)
+        descriptor[DIGEST_KEY] = digest
         (tmp / "datapackage.json").write_text(
             json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )

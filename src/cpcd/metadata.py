@@ -106,6 +106,10 @@ class Package:
     descriptor: dict[str, Any]
     tables: dict[str, Table]
 
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
     def load_order(self) -> list[str]:
         """Table names with every foreign-key target before the tables that refer to it."""
         done: list[str] = []

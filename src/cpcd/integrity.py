@@ -1,0 +1,133 @@
+"""Checksums and content digests, and ``cpcd verify``: is an export intact?
+
+CSV, Parquet, JSON and bibliography files are byte-reproducible and listed in
+``SHA256SUMS``. A DuckDB file is not (it carries its own identifiers), so it is
+checked by a digest of its content instead: sha256 over a canonical dump of
+every table and view, sorted, stored in its ``cpcd_metadata`` table and in the
+export's ``datapackage.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cpcd.paths import DUCKDB_FILE
+from cpcd.problems import Problem
+
+if TYPE_CHECKING:
+    import duckdb
+
+SUMS_FILE = "SHA256SUMS"
+METADATA_TABLE = "cpcd_metadata"
+DIGEST_KEY = "duckdb_content_digest"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def content_digest(con: duckdb.DuckDBPyConnection) -> str:
+    """sha256 over every table and view (but cpcd_metadata): names, column types, sorted rows.
+
+    Times are read in UTC so that the digest does not depend on the reader's time zone.
+    """
+    con.execute("SET TimeZone = 'UTC'")
+    names = [
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where not internal and table_name <> ? "
+            "union all select view_name from duckdb_views() where not internal order by 1",
+            [METADATA_TABLE],
+        ).fetchall()
+    ]
+    digest = hashlib.sha256()
+    for name in names:
+        cursor = con.execute(f'select * from "{name}" order by all')
+        columns = [(d[0], str(d[1])) for d in cursor.description]
+        digest.update(repr((name, columns)).encode())
+        for row in cursor.fetchall():
+            digest.update(repr(row).encode())
+    return "sha256:" + digest.hexdigest()
+
+
+def write_sums(out: Path) -> None:
+    """SHA256SUMS for every byte-reproducible file (all but the DuckDB file)."""
+    files = sorted(
+        p for p in out.rglob("*") if p.is_file() and p.name not in (SUMS_FILE, DUCKDB_FILE)
+    )
+    lines = [f"{sha256(p)}  {p.relative_to(out).as_posix()}\n" for p in files]
+    (out / SUMS_FILE).write_text("".join(lines), encoding="utf-8")
+
+
+def verify(folder: Path) -> list[Problem]:
+    """Every way ``folder`` differs from what its checksums, hashes and digest promise."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+
+    def problem(path: Path | str, rule: str) -> None:
+        problems.append(Problem(str(path), None, None, None, rule))
+
+    sums = folder / SUMS_FILE
+    if not sums.exists():
+        problem(sums, "file not found")
+        return problems
+    listed = {}
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    for name, digest in sorted(listed.items()):
+        path = folder / name
+        if not path.exists():
+            problem(path, "missing: listed in SHA256SUMS")
+        elif sha256(path) != digest:
+            problem(path, "checksum differs from SHA256SUMS")
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    for name in sorted(present - set(listed) - {SUMS_FILE, DUCKDB_FILE}):
+        problem(folder / name, "unexpected file: not in SHA256SUMS")
+
+    descriptor_path = folder / "datapackage.json"
+    if not descriptor_path.exists():
+        problem(descriptor_path, "file not found")
+        return problems
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    for resource in descriptor.get("resources", []):
+        path = folder / resource["path"]
+        if path.exists() and resource.get("hash") != f"sha256:{sha256(path)}":
+            problem(path, "hash differs from datapackage.json")
+        if path.exists() and "bytes" in resource and resource["bytes"] != path.stat().st_size:
+            problem(path, "size differs from datapackage.json")
+    database = folder / DUCKDB_FILE
+    if database.exists():
+        problems.extend(_verify_database(database, descriptor.get(DIGEST_KEY)))
+    return problems
+
+
+def _verify_database(path: Path, expected: str | None) -> list[Problem]:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        return [Problem(str(path), None, None, None, f"not a DuckDB file ({exc})")]
+    try:
+        digest = content_digest(con)
+        stored = con.execute(f"select digest from {METADATA_TABLE}").fetchone()[0]
+    finally:
+        con.close()
+    problems = []
+    if digest != expected:
+        problems.append(
+            Problem(str(path), None, None, digest, "content digest differs from datapackage.json")
+        )
+    if digest != stored:
+        problems.append(
+            Problem(str(path), None, None, digest, f"content digest differs from {METADATA_TABLE}")
+        )
+    return problems
