@@ -233,6 +233,14 @@ def load_rows(table: str, exports) -> list[dict]:
     return out
 
 
+def same(got: list[dict], expected: list[dict], what: str) -> None:
+    """Equal row lists, or a message naming the first differing cell."""
+    assert len(got) == len(expected), (what, len(got), len(expected))
+    for number, (a, b) in enumerate(zip(got, expected, strict=True)):
+        for name in b:
+            assert a[name] == b[name], (what, number, name, a[name], b[name])
+
+
 def key_sorted(rows: list[dict], table: str) -> list[dict]:
     key = schema(table)["primaryKey"]
     return sorted(rows, key=lambda r: tuple(r[k] for k in key))
@@ -257,18 +265,22 @@ def test_round_trip(tmp_path_factory, data):
         raise AssertionError("\n".join(str(p) for p in err.problems)) from None
     for table in TABLES:
         expected = key_sorted(data[table], table)
-        assert load_rows(table, out) == expected, table
+        same(load_rows(table, out), expected, f"{table} via cpcd.load")
         types = {n: f["type"] for n, f in FIELDS[table].items()}
         with (out / "csv" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
             exported = [
                 {k: python_value(v, types[k]) for k, v in r.items()} for r in csv.DictReader(fh)
             ]
-        assert exported == expected, table
-        assert pq.read_table(out / "parquet" / f"{table}.parquet").to_pylist() == expected, table
+        same(exported, expected, f"{table} via CSV")
+        same(
+            pq.read_table(out / "parquet" / f"{table}.parquet").to_pylist(),
+            expected,
+            f"{table} via Parquet",
+        )
         con = cpcd.connect(out)
         cursor = con.execute(f"select * from {table}")
         names = [d[0] for d in cursor.description]
         fetched = key_sorted([dict(zip(names, r, strict=True)) for r in cursor.fetchall()], table)
-        assert fetched == expected, table
+        same(fetched, expected, f"{table} via DuckDB")
         con.close()
     assert json.loads((out / "datapackage.json").read_text())["name"] == "cpcd"
