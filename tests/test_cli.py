@@ -103,7 +103,7 @@ def test_info_without_exports_says_how_to_build(tmp_path):
     assert "make build" in done.stderr
 
 
-def test_one_version_everywhere():
+def test_one_version_everywhere(exports):
     version = json.loads(DESCRIPTOR.read_text())["version"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", version)
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -111,6 +111,10 @@ def test_one_version_everywhere():
     citation = (ROOT / "CITATION.cff").read_text()
     assert re.search(rf"^version: \"?{re.escape(version)}\"?$", citation, re.MULTILINE)
     assert cpcd.__version__ == version
+    assert json.loads((exports / "datapackage.json").read_text())["version"] == version
+    con = cpcd.connect(exports)
+    assert con.execute("select version from cpcd_metadata").fetchone()[0] == version
+    assert f"## [{version}] - " in (ROOT / "CHANGELOG.md").read_text()
 
 
 def test_readme_row_counts_match_the_data():

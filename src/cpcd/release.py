@@ -40,9 +40,11 @@ def release(exports: Path, project: Path, out: Path) -> Path:
     members += [(f"{top}/{name}", project / name) for name in PROJECT_FILES]
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for name in sorted({d for n, _ in members for d in _parents(n)}):
-            tar.addfile(_info(name, mtime, tarfile.DIRTYPE, 0o755))
-        for name, path in sorted(members):
+        folders = {d: None for n, _ in members for d in _parents(n)}
+        for name, path in sorted({**folders, **dict(members)}.items()):  # parents sort first
+            if path is None:
+                tar.addfile(_info(name, mtime, tarfile.DIRTYPE, 0o755))
+                continue
             data = path.read_bytes()
             info = _info(name, mtime, tarfile.REGTYPE, 0o644)
             info.size = len(data)

@@ -1,0 +1,176 @@
+"""Versioned, reproducible releases: identical rebuilds, one version everywhere, verify, release."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import ROOT, TABLES
+
+from cpcd.integrity import verify
+from cpcd.release import release
+
+
+def build_in(folder: Path, **env: str) -> Path:
+    """A build in its own working directory and environment, as a separate process."""
+    folder.mkdir(parents=True)
+    out = folder / "exports"
+    subprocess.run(
+        [sys.executable, "-m", "cpcd", "build", "--quiet", "--out", str(out)],
+        cwd=folder,
+        check=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("rebuilds")
+    first = build_in(base / "one", TZ="UTC", LC_ALL="C")
+    second = build_in(
+        base / "two" / "deeper", TZ="Asia/Karachi", LC_ALL="C.UTF-8", LANG="ur_PK.UTF-8"
+    )
+    return first, second
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_rebuilds_are_byte_identical_but_for_the_duckdb_file(two_builds):
+    first, second = (files(folder) for folder in two_builds)
+    assert set(first) == set(second)
+    differing = sorted(name for name in first if first[name] != second[name])
+    assert differing == ["cpcd.duckdb"]
+    assert any(name.endswith(".parquet") for name in first)
+    assert first["SHA256SUMS"] == second["SHA256SUMS"]
+
+
+def test_duckdb_content_digest_is_the_same_and_stored_twice(two_builds):
+    digests = set()
+    for folder in two_builds:
+        descriptor = json.loads((folder / "datapackage.json").read_text())
+        con = duckdb.connect(str(folder / "cpcd.duckdb"), read_only=True)
+        version, created, digest = con.execute("select * from cpcd_metadata").fetchone()
+        con.close()
+        assert digest == descriptor["duckdb_content_digest"]
+        assert (version, created) == (descriptor["version"], descriptor["created"])
+        digests.add(digest)
+    assert len(digests) == 1
+
+
+def test_created_comes_from_the_changelog_or_source_date_epoch(two_builds, tmp_path):
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    version = json.loads((ROOT / "datapackage.json").read_text())["version"]
+    line = next(line for line in changelog.splitlines() if line.startswith(f"## [{version}] - "))
+    assert json.loads((two_builds[0] / "datapackage.json").read_text())["created"] == (
+        line.rsplit(" ", 1)[1] + "T00:00:00Z"
+    )
+    # 1700000000 seconds after the epoch is 2023-11-14 22:13:20 UTC.
+    out = build_in(tmp_path / "epoch", SOURCE_DATE_EPOCH="1700000000")
+    assert json.loads((out / "datapackage.json").read_text())["created"] == "2023-11-14T22:13:20Z"
+
+
+def test_verify_passes_on_a_build(two_builds):
+    assert verify(two_builds[0]) == []
+    done = subprocess.run(
+        [sys.executable, "-m", "cpcd", "verify", str(two_builds[0])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        (
+            "csv/errata.csv",
+            {
+                "checksum differs from SHA256SUMS",
+                "hash differs from datapackage.json",
+                "size differs from datapackage.json",
+            },
+        ),
+        # frictionless does not check Parquet hashes; verify does.
+        (
+            "parquet/sources.parquet",
+            {"checksum differs from SHA256SUMS", "hash differs from datapackage.json"},
+        ),
+        ("views/timeline.csv", {"checksum differs from SHA256SUMS"}),
+    ],
+)
+def test_verify_names_each_changed_file(two_builds, tmp_path, target, expected):
+    copy = tmp_path / "exports"
+    shutil.copytree(two_builds[0], copy)
+    with (copy / target).open("ab") as fh:
+        fh.write(b"\n")
+    problems = verify(copy)
+    assert {p.rule for p in problems} == expected
+    assert {Path(p.path).relative_to(copy).as_posix() for p in problems} == {target}
+    done = subprocess.run(
+        [sys.executable, "-m", "cpcd", "verify", str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1 and target in done.stderr
+
+
+def test_verify_detects_a_changed_database(two_builds, tmp_path):
+    copy = tmp_path / "exports"
+    shutil.copytree(two_builds[0], copy)
+    con = duckdb.connect(str(copy / "cpcd.duckdb"))
+    con.execute(
+        "update bilateral_events set title = title || '!' where event_id = 'friendship_treaty'"
+    )
+    con.close()
+    assert {p.rule for p in verify(copy)} == {
+        "content digest differs from datapackage.json",
+        "content digest differs from cpcd_metadata",
+    }
+
+
+def test_release_archive_is_byte_identical_and_complete(two_builds, tmp_path):
+    archives = [
+        release(folder, ROOT, tmp_path / f"release{i}") for i, folder in enumerate(two_builds)
+    ]
+    assert archives[0].read_bytes() == archives[1].read_bytes()
+    version = json.loads((ROOT / "datapackage.json").read_text())["version"]
+    assert archives[0].name == f"cpcd-{version}.tar.gz"
+    checksum = (archives[0].parent / f"{archives[0].name}.sha256").read_text().split()[0]
+    assert checksum == hashlib.sha256(archives[0].read_bytes()).hexdigest()
+    with tarfile.open(archives[0]) as tar:
+        members = tar.getmembers()
+        names = [m.name for m in members]
+        assert names == sorted(names)
+        assert {m.mtime for m in members} == {members[0].mtime}
+        assert {(m.uid, m.gid, m.uname, m.gname) for m in members} == {(0, 0, "", "")}
+        top = f"cpcd-{version}"
+        for name in (
+            "README.md",
+            "LICENSE",
+            "CITATION.cff",
+            "CHANGELOG.md",
+            "exports/datapackage.json",
+            "exports/SHA256SUMS",
+            *(f"exports/parquet/{t}.parquet" for t in TABLES),
+        ):
+            assert f"{top}/{name}" in names, name
+        extracted = tmp_path / "extracted"
+        tar.extractall(extracted, filter="data")
+    # What was released verifies on its own (the DuckDB file is left out: see cpcd.release).
+    assert verify(extracted / top / "exports") == []
