@@ -157,6 +157,33 @@ def verify(
     typer.echo(f"{folder}: every checksum, hash and digest matches")
 
 
+@app.command("diff")
+def diff_command(
+    old: Annotated[str, typer.Argument(help="Export directory or git revision.")],
+    new: Annotated[str, typer.Argument(help="Export directory or git revision.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    repo: Annotated[Path, typer.Option("--repo", help="Repository for git revisions.")] = ROOT,
+) -> None:
+    """Rows added, removed and changed per table between two versions."""
+    import json
+    import tempfile
+
+    from cpcd.diff import diff, render, resolve
+
+    with tempfile.TemporaryDirectory(prefix="cpcd-diff-") as workdir:
+        try:
+            result = diff(resolve(old, repo, Path(workdir)), resolve(new, repo, Path(workdir)))
+        except CpcdError as err:
+            _fail(err)
+    if as_json:
+        typer.echo(
+            json.dumps({"old": old, "new": new, "tables": result}, indent=2, ensure_ascii=False)
+        )
+    else:
+        for line in render(result):
+            typer.echo(line)
+
+
 @app.command("release")
 def release_command(
     out: Annotated[Path, typer.Option("--out", help="Directory for the archive.")] = ROOT
