@@ -1,7 +1,9 @@
 """Python API: load the built tables into pandas, or query them with DuckDB.
 
-Everything is read from an export directory (default ``exports/``), typed by the
-schemas inlined in its own ``datapackage.json``.
+Tables are read from an export directory (default ``exports/``), typed by the
+schemas inlined in its own ``datapackage.json``. Where no export exists (cpcd
+installed from a wheel), ``load`` and ``tables`` read the CSVs and schemas that
+travel with the package, typed the same way.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpcd.metadata import Package, load_package
-from cpcd.paths import DUCKDB_FILE, exports_dir
+from cpcd.metadata import Package, Table, load_package
+from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, exports_dir
 from cpcd.problems import CpcdError
 
 if TYPE_CHECKING:
@@ -31,8 +33,19 @@ def _package(exports: Path | None) -> Package:
     return load_package(_exports(exports) / "datapackage.json")
 
 
+def _packaged(exports: Path | None) -> bool:
+    """True when the caller named no exports, none are built, and the package carries the data."""
+    return (
+        exports is None
+        and not (exports_dir() / "datapackage.json").exists()
+        and DESCRIPTOR.exists()
+    )
+
+
 def tables(exports: Path | None = None) -> list[str]:
     """Names of the dataset's tables, in descriptor order."""
+    if _packaged(exports):
+        return list(load_package(DESCRIPTOR).tables)
     return list(_package(exports).tables)
 
 
@@ -42,17 +55,30 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
     Dates are datetime64, integers Int64, numbers Float64, booleans boolean,
     text string, and enum fields categorical.
     """
-    import pyarrow.parquet as pq
-
     from cpcd.derive import cast_frame
 
-    package = _package(exports)
+    package = load_package(DESCRIPTOR) if _packaged(exports) else _package(exports)
     if name not in package.tables:
         raise CpcdError(f"no table named {name!r}; tables: {', '.join(package.tables)}")
+    table = package.tables[name]
+    if _packaged(exports):
+        return cast_frame(_read_packaged(table), table)
+    import pyarrow.parquet as pq
+
     path = package.descriptor_path.parent / "parquet" / f"{name}.parquet"
     if not path.exists():
         raise CpcdError(f"{path} is missing: {BUILD_HINT}")
-    return cast_frame(pq.read_table(path).to_pandas(), package.tables[name])
+    return cast_frame(pq.read_table(path).to_pandas(), table)
+
+
+def _read_packaged(table: Table) -> pd.DataFrame:
+    from cpcd.export import canonical
+    from cpcd.read import read_table
+
+    item = read_table(table)
+    if item.frame is None or item.problems:
+        raise CpcdError(f"the packaged {table.path} cannot be read", item.problems)
+    return canonical(item.frame, table)
 
 
 def connect(exports: Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -1,11 +1,24 @@
-"""Where the package descriptor and the exports live."""
+"""Where the package descriptor and the exports live.
+
+The descriptor, schemas, CSVs and views travel as the ``cpcd_data`` package (the
+repository root in a checkout or an editable install, package data in a wheel).
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+
+def _package_data() -> Path:
+    spec = importlib.util.find_spec("cpcd_data")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parents[2]  # a source tree that is not installed
+
+
+ROOT = _package_data()
 DESCRIPTOR = ROOT / "datapackage.json"
 DUCKDB_FILE = "cpcd.duckdb"
 COOKBOOK = ROOT / "docs" / "queries.md"
