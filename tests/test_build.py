@@ -187,6 +187,10 @@ def test_connect_is_read_only(exports):
         con.execute("create table scratch (x integer)")
 
 
+# What copy_package writes, plus the exports: no temporary directory beside them.
+PACKAGE_AND_EXPORTS = ["CHANGELOG.md", "data", "datapackage.json", "exports", "schemas", "views"]
+
+
 def test_a_failed_build_leaves_the_previous_exports_untouched(tmp_path):
     descriptor = copy_package(tmp_path)
     out = tmp_path / "exports"
@@ -198,14 +202,7 @@ def test_a_failed_build_leaves_the_previous_exports_untouched(tmp_path):
         build(descriptor, None, out)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "CHANGELOG.md",
-        "data",
-        "datapackage.json",
-        "exports",
-        "schemas",
-        "views",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == PACKAGE_AND_EXPORTS
 
 
 def test_a_rebuild_replaces_the_exports_and_leaves_no_temporary_directory(tmp_path):
@@ -215,14 +212,7 @@ def test_a_rebuild_replaces_the_exports_and_leaves_no_temporary_directory(tmp_pa
     (out / "stale.txt").write_text("from an older build")
     build(descriptor, None, out)
     assert not (out / "stale.txt").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "CHANGELOG.md",
-        "data",
-        "datapackage.json",
-        "exports",
-        "schemas",
-        "views",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == PACKAGE_AND_EXPORTS
 
 
 def test_api_without_exports_says_how_to_build(tmp_path):

@@ -54,14 +54,15 @@ def resolve(ref: str, repo: Path, workdir: Path) -> Path:
 
 def _rows(folder: Path, name: str) -> tuple[list[str], dict[str, dict[str, str | None]]]:
     from cpcd.api import load
-    from cpcd.read import cell_text
+    from cpcd.read import cell_text, key_text
 
     table = load_package(folder / "datapackage.json").tables[name]
     frame = load(name, exports=folder)
-    rows = {}
-    for record in frame.to_dict("records"):
-        cells = {field: cell_text(value) for field, value in record.items()}
-        rows["|".join(cells[k] or "" for k in table.primary_key)] = cells
+    keys = key_text(frame, table.primary_key)
+    rows = {
+        key: {field: cell_text(value) for field, value in record.items()}
+        for key, record in zip(keys, frame.to_dict("records"), strict=True)
+    }
     return table.field_names, rows
 
 

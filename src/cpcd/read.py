@@ -68,6 +68,15 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
+def key_text(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
+    """Each row's primary key as text, the values of a composite key joined by '|'."""
+    parts = [frame[name].map(cell_text).astype(object).fillna("") for name in key]
+    text = parts[0]
+    for part in parts[1:]:
+        text = text + "|" + part
+    return text
+
+
 def _scan_records(text: str, width: int, table: Table) -> tuple[list[int], list[Problem]]:
     """Start line of every good data record, and a problem for every record of the wrong width.
 

@@ -19,7 +19,7 @@ import pandera.pandas as pandera
 from cpcd.derive import DATE_UNIT, field_checks, pandera_schema
 from cpcd.metadata import Package, load_package
 from cpcd.problems import CpcdError, Problem
-from cpcd.read import TableData, cell_text, read_table
+from cpcd.read import TableData, cell_text, key_text, read_table
 
 PANDERA_RULES = {
     "not_nullable": "required: the cell is empty",
@@ -152,15 +152,6 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
 ROW_REFERENCE = ("table_name", "row_id", "field")
 
 
-def _key_text(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
-    """Each row's primary key as text, the values of a composite key joined by '|'."""
-    parts = [frame[name].map(cell_text).astype(object) for name in key]
-    text = parts[0]
-    for part in parts[1:]:
-        text = text + "|" + part
-    return text
-
-
 def check_row_references(data: dict[str, TableData]) -> list[Problem]:
     """Rows that name another row by table, key and column (errata) must name one that exists."""
     problems = []
@@ -173,7 +164,7 @@ def check_row_references(data: dict[str, TableData]) -> list[Problem]:
             if target is None or target.frame is None:
                 continue
             if row["table_name"] not in keys:
-                keys[row["table_name"]] = set(_key_text(target.frame, target.table.primary_key))
+                keys[row["table_name"]] = set(key_text(target.frame, target.table.primary_key))
             line = item.line(int(index))
             if row["row_id"] not in keys[row["table_name"]]:
                 rule = f"row-reference: no {row['table_name']} row has this key"
