@@ -190,7 +190,20 @@ def datasets(draw) -> dict[str, list[dict]]:
     for table in TABLES:
         if table not in data and table != "errata":
             data[table] = unique(draw(st.lists(row_for(table, refs), max_size=3)), table)
-    data["errata"] = []  # errata name existing rows; their references are tested elsewhere
+    # Errata name an existing row (its key as text, '|' between parts) and one of its columns.
+    targets = [
+        (t, row) for t in FIELDS["errata"]["table_name"]["constraints"]["enum"] for row in data[t]
+    ]
+    errata = []
+    if targets:
+        for erratum in draw(st.lists(row_for("errata", refs), max_size=3)):
+            table, row = draw(st.sampled_from(targets))
+            key = "|".join(csv_cell(row[k]) for k in schema(table)["primaryKey"])
+            erratum.update(
+                table_name=table, row_id=key, field=draw(st.sampled_from(list(FIELDS[table])))
+            )
+            errata.append(erratum)
+    data["errata"] = unique(errata, "errata")
     return data
 
 
