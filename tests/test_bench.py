@@ -1,0 +1,40 @@
+"""The benchmark script runs end to end at a small size, so that it cannot rot.
+
+Timings are never asserted here (machines are shared and noisy): the targets
+live in docs/benchmarks.md, produced by scripts/bench.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_smoke_run():
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench.py"),
+            "--sizes",
+            "1000",
+            "--runs",
+            "1",
+            "--out",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for command in (
+        "cpcd validate",
+        "cpcd build",
+        "frictionless validate",
+        "cpcd validate (seeded errors)",
+        "frictionless validate (seeded errors)",
+    ):
+        assert f"| 1,000 | {command} |" in done.stdout, command
+    assert "| NO |" not in done.stdout
