@@ -209,7 +209,8 @@ def _parse_edtf(text: pd.Series) -> pd.Series:
 
 
 def _days(bounds: pd.Series, part: int) -> pd.Series:
-    return pd.to_datetime(bounds.map(lambda b: b[part])).astype(f"datetime64[{DATE_UNIT}]")
+    days = bounds.map(lambda b: b[part])
+    return pd.to_datetime(days, format="%Y-%m-%d").astype(f"datetime64[{DATE_UNIT}]")
 
 
 def check_dates(item: TableData) -> list[Problem]:
