@@ -7,7 +7,7 @@ import csv
 import pytest
 from conftest import DESCRIPTOR, copy_package, schema
 
-from cpcd.validate import edtf_bounds, validate
+from cpcd.validate import edtf_bounds, iso_bounds, validate
 
 
 def test_shipped_data_is_valid():
@@ -274,3 +274,31 @@ def test_wrong_cell_count_and_structure(tmp_path):
 )
 def test_edtf_bounds(text, expected):
     assert edtf_bounds(text) == expected
+    assert iso_bounds(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1900",
+        "2000-02",
+        "2100-02",
+        "2024-02-29",
+        "2023-04-31",
+        "2023-00",
+        "2023-12-31",
+        "1951-05-21",
+        "0999-01-01",
+        "9999-12",
+        "2023-1-05",
+        "2023-05-5",
+        "0000",
+    ],
+)
+def test_plain_dates_read_as_the_edtf_library_reads_them(text):
+    assert iso_bounds(text) == edtf_bounds(text)
+
+
+def test_a_day_that_does_not_exist_is_refused():
+    # 2023 is not a leap year. (The edtf library accepts 2023-02-29; the plain reader does not.)
+    assert iso_bounds("2023-02-29") is None
