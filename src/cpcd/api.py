@@ -29,24 +29,23 @@ def _exports(exports: Path | None) -> Path:
     return folder
 
 
-def _package(exports: Path | None) -> Package:
-    return load_package(_exports(exports) / "datapackage.json")
+def _package(exports: Path | None) -> tuple[Package, bool]:
+    """The package to read, and whether it is the packaged CSVs rather than built exports.
 
-
-def _packaged(exports: Path | None) -> bool:
-    """True when the caller named no exports, none are built, and the package carries the data."""
-    return (
+    The packaged CSVs serve only when the caller named no exports and none are built.
+    """
+    if (
         exports is None
         and not (exports_dir() / "datapackage.json").exists()
         and DESCRIPTOR.exists()
-    )
+    ):
+        return load_package(DESCRIPTOR), True
+    return load_package(_exports(exports) / "datapackage.json"), False
 
 
 def tables(exports: Path | None = None) -> list[str]:
     """Names of the dataset's tables, in descriptor order."""
-    if _packaged(exports):
-        return list(load_package(DESCRIPTOR).tables)
-    return list(_package(exports).tables)
+    return list(_package(exports)[0].tables)
 
 
 def load(name: str, exports: Path | None = None) -> pd.DataFrame:
@@ -57,11 +56,11 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
     """
     from cpcd.derive import cast_frame
 
-    package = load_package(DESCRIPTOR) if _packaged(exports) else _package(exports)
+    package, packaged = _package(exports)
     if name not in package.tables:
         raise CpcdError(f"no table named {name!r}; tables: {', '.join(package.tables)}")
     table = package.tables[name]
-    if _packaged(exports):
+    if packaged:
         return cast_frame(_read_packaged(table), table)
     import pyarrow.parquet as pq
 
