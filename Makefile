@@ -36,6 +36,6 @@ clean:
 lock:
 	$(PYTHON) -m venv .lockenv
 	.lockenv/bin/python -m pip install --quiet uv
-	echo setuptools | .lockenv/bin/uv pip compile pyproject.toml - --extra dev \
+	echo setuptools | .lockenv/bin/uv pip compile pyproject.toml - --extra dev --extra figures \
 		--generate-hashes --universal --python-version 3.11 -o requirements.lock
 	rm -rf .lockenv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -26,12 +27,28 @@ def cpcd_cli(*args, cwd=ROOT, env=None):
     )
 
 
-def test_help_lists_every_command():
-    done = cpcd_cli("--help")
+COMMANDS = (
+    "validate",
+    "build",
+    "info",
+    "verify",
+    "diff",
+    "release",
+    "cookbook",
+    "docs",
+    "figures",
+)
+
+
+def test_help_lists_every_command_on_one_line():
+    done = cpcd_cli("--help", env={"COLUMNS": "80"})
     assert done.returncode == 0
-    for command in ("validate", "build", "info"):
-        assert re.search(rf"^\W*{command}\s+\S", done.stdout, re.MULTILINE), command
-    for command in ("validate", "build", "info"):
+    panel = done.stdout.split("Commands", 1)[1].split("╰", 1)[0]
+    commands = [line for line in panel.splitlines() if line.startswith("│")]
+    # One line per command, each with its help; no help wraps onto a second line.
+    assert [line.split()[1] for line in commands] == list(COMMANDS)
+    assert all(len(line.split()) > 3 for line in commands)
+    for command in COMMANDS:
         assert cpcd_cli(command, "--help").returncode == 0
 
 
@@ -49,10 +66,57 @@ def test_build_prints_each_step_with_its_time_and_info_reads_it(tmp_path):
         assert re.search(rf"^  {step}\s+\d+\.\d\d s$", done.stdout, re.MULTILINE), step
     info = cpcd_cli("info", "--out", str(out))
     assert info.returncode == 0
-    # Row counts in `info` are those of the committed CSVs (lines minus header).
-    for table in TABLES:
-        rows = len((ROOT / "data" / f"{table}.csv").read_text().splitlines()) - 1
-        assert re.search(rf"^  {table}\s+{rows} rows$", info.stdout, re.MULTILINE), table
+    as_json = json.loads(cpcd_cli("info", "--out", str(out), "--json").stdout)
+    descriptor = json.loads((out / "datapackage.json").read_text())
+    assert as_json["version"] == descriptor["version"]
+    assert as_json["duckdb_content_digest"] == descriptor["duckdb_content_digest"]
+    assert f"DuckDB content digest: {descriptor['duckdb_content_digest']}" in info.stdout
+    assert [t["name"] for t in as_json["tables"]] == TABLES
+    # Row counts in `info` are those of the committed CSVs (records minus header),
+    # and the hashes those of the exported CSV files.
+    total = 0
+    for item in as_json["tables"]:
+        name = item["name"]
+        with (ROOT / "data" / f"{name}.csv").open(newline="", encoding="utf-8") as fh:
+            rows = sum(1 for _ in csv.reader(fh)) - 1
+        total += rows
+        assert item["rows"] == rows, name
+        assert (
+            item["sha256"] == hashlib.sha256((out / "csv" / f"{name}.csv").read_bytes()).hexdigest()
+        )
+        assert re.search(rf"^│ {name}\s+│\s+{rows} │", info.stdout, re.MULTILINE), name
+    assert re.search(rf"^│ all tables\s+│\s+{total} │", info.stdout, re.MULTILINE)
+
+
+def test_json_output_for_programs(tmp_path):
+    done = cpcd_cli("validate", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] is True and report["problems"] == []
+    assert report["rows"]["citations"] == 50  # the paper's reference list ends at [50]
+    copy_package(tmp_path)
+    citations = tmp_path / "data" / "citations.csv"
+    citations.write_text(citations.read_text().replace("\n7,", "\nseven,", 1))
+    done = cpcd_cli("validate", "--json", "--data", str(tmp_path / "data"))
+    assert done.returncode == 1
+    report = json.loads(done.stdout)  # nothing but the JSON document on standard output
+    assert report["ok"] is False
+    assert {
+        "file": str(tmp_path / "data" / "citations.csv"),
+        "line": 8,
+        "column": "citation_number",
+        "value": "seven",
+        "rule": "type: not a valid integer",
+    } in report["problems"]
+
+
+def test_quiet_commands_print_nothing_on_success(exports):
+    for args in (("validate",), ("verify", str(exports)), ("docs", "--check")):
+        done = cpcd_cli(*args, "--quiet")
+        assert done.returncode == 0, (args, done.stderr)
+        assert done.stdout == "" and done.stderr == "", args
+    done = cpcd_cli("verify", str(exports), "--json")
+    assert json.loads(done.stdout) == {"ok": True, "exports": str(exports), "problems": []}
 
 
 def test_bad_data_gives_one_line_per_problem_and_exit_1(tmp_path):

@@ -1,12 +1,22 @@
-"""The cookbook and the README's code cannot go stale: both run against a fresh build."""
+"""The cookbook, the README's code blocks, the data dictionary and the figures cannot go stale."""
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
+import json
+import os
 import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
-from conftest import ROOT
+import duckdb
+import pytest
+from conftest import DATA, DESCRIPTOR, ROOT, SCHEMAS, TABLES, copy_package
 
 import cpcd
 from cpcd.cookbook import parse, stale
@@ -34,7 +44,17 @@ def test_a_changed_result_is_detected(exports):
     ]
 
 
-PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+BLOCKS = re.findall(r"^```(\w*)\n(.*?)^```$", README, re.DOTALL | re.MULTILINE)
+PYTHON_BLOCKS = [code for language, code in BLOCKS if language == "python"]
+SHELL_BLOCKS = [code for language, code in BLOCKS if language == "sh"]
+CONSOLE_BLOCKS = [code for language, code in BLOCKS if language == "console"]
+BIN = Path(sys.executable).parent
+
+
+def test_every_readme_block_is_one_the_tests_run():
+    """python blocks are executed, sh blocks run line by line, console blocks replayed."""
+    assert {language for language, _ in BLOCKS} <= {"python", "sh", "console"}
+    assert len(BLOCKS) == len(re.findall(r"^```\w", README, re.MULTILINE))
 
 
 def test_readme_python_runs(exports, monkeypatch):
@@ -59,3 +79,225 @@ def test_readme_pandas_block_answers_every_cookbook_question():
             assert "# What did the paper get wrong, and which figures are disputed?" in pandas_block
         else:
             assert f"# {query.question}" in pandas_block, query.question
+
+
+def _shell_commands() -> list[str]:
+    """Each command of the README's sh blocks, comments removed, ``&&`` chains split."""
+    commands = []
+    for block in SHELL_BLOCKS:
+        for line in block.splitlines():
+            line = line.split("  #", 1)[0].strip()
+            commands += [part.strip() for part in line.split("&&") if part.strip()]
+    return commands
+
+
+def test_readme_shell_commands_run(exports, tmp_path):
+    """Every shell command in the README runs and succeeds.
+
+    `make build` and `make test` run for real in CI (.ci/run); here `make -n`
+    proves the targets exist. Commands that write files are pointed at
+    temporary copies, so the tests never rewrite the repository.
+    """
+    built = tmp_path / "built"
+    shutil.copytree(exports, built)
+    cookbook = tmp_path / "queries.md"
+    shutil.copy(ROOT / "docs" / "queries.md", cookbook)
+    dictionary = tmp_path / "data-dictionary.md"
+    shutil.copy(ROOT / "docs" / "data-dictionary.md", dictionary)
+    redirect = {
+        "docs": ["--path", str(dictionary)],
+        "figures": ["--out", str(tmp_path / "figures")],
+        "cookbook": ["--path", str(cookbook)],
+    }
+    env = {**os.environ, "CPCD_EXPORTS": str(built)}
+    commands = _shell_commands()
+    assert {c.split()[0] for c in commands} == {"make", "cpcd", "duckdb", "frictionless"}
+    for command in commands:
+        words = shlex.split(command)
+        if words[0] == "make":
+            argv = ["make", "-n", *words[1:]]
+        elif words[0] == "duckdb" and shutil.which("duckdb") is None:
+            # No duckdb client here: the same read-only query through the Python package.
+            assert words[1:3] == ["-readonly", "exports/cpcd.duckdb"]
+            con = duckdb.connect(str(built / "cpcd.duckdb"), read_only=True)
+            assert con.sql(words[3]).fetchall(), command
+            continue
+        elif words[0] == "duckdb":
+            argv = [*words[:2], str(built / "cpcd.duckdb"), *words[3:]]
+        elif words[0] == "frictionless":
+            argv = [
+                str(BIN / "frictionless"),
+                *(w.replace("exports/", f"{built}/") for w in words[1:]),
+            ]
+        else:
+            argv = [str(BIN / "cpcd"), *words[1:], *redirect.get(words[1], [])]
+        done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+    assert (tmp_path / "figures" / "security.png").exists()  # the redirected commands wrote
+
+
+def _set_cell(path: Path, line: int, column: str, value: str) -> None:
+    """Put ``value`` in ``column`` of the record that starts on ``line`` of a CSV file."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        records, starts, start = [], [], 1
+        for record in reader:
+            records.append(record)
+            starts.append(start)
+            start = reader.line_num + 1
+    index = starts.index(line)
+    records[index][records[0].index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(records)
+
+
+def test_readme_validation_report_is_what_cpcd_prints(tmp_path):
+    """The README's report, replayed: its problems are planted into a copy and checked for."""
+    (transcript,) = CONSOLE_BLOCKS
+    command, *expected = transcript.splitlines()
+    copy_package(tmp_path)
+    for line in expected:
+        if "byte-order mark" in line:
+            path = tmp_path / line.split()[1].split(":")[0]
+            path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        elif match := re.match(r"(data/\w+\.csv):(\d+): (\w+): '([^']*)': ", line):
+            file, number, column, value = match.groups()
+            _set_cell(tmp_path / file, int(number), column, value)
+    argv = shlex.split(command.removeprefix("$ "))
+    done = subprocess.run(
+        [str(BIN / argv[0]), *argv[1:]], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert (done.stdout + done.stderr).splitlines() == expected
+
+
+# The data dictionary
+
+
+DICTIONARY = ROOT / "docs" / "data-dictionary.md"
+
+
+def test_data_dictionary_is_current():
+    from cpcd.dictionary import generate
+
+    assert DICTIONARY.read_text(encoding="utf-8") == generate(DESCRIPTOR), "run `cpcd docs`"
+
+
+def test_a_stale_data_dictionary_is_reported(tmp_path):
+    stale_copy = tmp_path / "data-dictionary.md"
+    stale_copy.write_text(DICTIONARY.read_text().replace("| 35 |", "| 34 |", 1), encoding="utf-8")
+    done = subprocess.run(
+        [str(BIN / "cpcd"), "docs", "--check", "--path", str(stale_copy)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "stale" in done.stderr
+
+
+def _section(table: str) -> str:
+    text = DICTIONARY.read_text(encoding="utf-8")
+    return text.split(f"## `{table}`\n", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_data_dictionary_documents_every_field_and_value(table):
+    """Read against the schema files and the CSVs directly, not through cpcd."""
+    spec = json.loads((SCHEMAS / f"{table}.json").read_text(encoding="utf-8"))
+    with (DATA / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    section = _section(table)
+    assert f"- Rows: {len(rows)}\n" in section
+    assert "- Primary key: " + ", ".join(f"`{k}`" for k in spec["primaryKey"]) in section
+    for fk in spec.get("foreignKeys", []):
+        target = fk["reference"]["resource"]
+        assert f"`{fk['fields'][0]}` → `{target}.{fk['reference']['fields'][0]}`" in section
+    field_table = section.split("| field |", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(field_table) == 2 + len(spec["fields"])  # header rest, rule, one line per field
+    for field in spec["fields"]:
+        (line,) = [ln for ln in field_table if ln.startswith(f"| `{field['name']}` |")]
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        assert cells[4] == field["description"].replace("|", "\\|")
+        assert cells[2] == field.get("unit", "—")
+        example = cells[5].strip("`").replace("\\|", "|")
+        values = {row[field["name"]] for row in rows} | {str(field.get("example"))}
+        if example == "—":
+            assert values <= {"", "None"}
+        elif not example.endswith("…"):
+            assert example in values or float(example) in {float(v) for v in values if v}
+        for category in field.get("categories", []):
+            assert f"| `{category['value']}` | {category['label']} |" in section
+
+
+# Figures
+
+
+FIGURES = ROOT / "docs" / "figures"
+
+
+def test_figures_are_written_deterministic_and_shown(exports, tmp_path):
+    from cpcd.figures import draw
+
+    first = draw(tmp_path / "a", exports)
+    second = draw(tmp_path / "b", exports)
+    names = sorted(p.name for p in first)
+    assert names == sorted(p.name for p in FIGURES.glob("*.png"))  # the committed set
+    for a, b in zip(first, second, strict=True):
+        content = a.read_bytes()
+        assert content.startswith(b"\x89PNG\r\n\x1a\n") and len(content) > 10_000
+        assert content == b.read_bytes(), a.name
+    for name in names:
+        assert f"(docs/figures/{name})" in README, name
+
+
+def test_figures_follow_the_data(tmp_path):
+    """One launch fewer gives another launch figure and the same others."""
+    from cpcd.build import build
+    from cpcd.figures import draw
+
+    descriptor = copy_package(tmp_path)
+    launches = tmp_path / "data" / "satellite_launches.csv"
+    lines = launches.read_text(encoding="utf-8").splitlines(keepends=True)
+    launches.write_text("".join(line for line in lines if not line.startswith("prsc_eo3,")))
+    assert len(launches.read_text().splitlines()) == len(lines) - 1
+    build(descriptor, None, tmp_path / "out")
+    changed = {p.name: p.read_bytes() for p in draw(tmp_path / "f1", tmp_path / "out")}
+    original = {p.name: p.read_bytes() for p in draw(tmp_path / "f2", None)}
+    assert changed["satellite_launches.png"] != original["satellite_launches.png"]
+    assert changed["security.png"] == original["security.png"]
+
+
+# The datasheet
+
+
+def test_datasheet_answers_each_question_and_its_figures_match_the_data():
+    text = (ROOT / "docs" / "datasheet.md").read_text(encoding="utf-8")
+    for section in (
+        "Motivation",
+        "Composition",
+        "Collection process",
+        "Preprocessing, cleaning and labelling",
+        "Uses",
+        "Distribution",
+        "Maintenance",
+    ):
+        assert f"\n## {section}\n" in text, section
+
+    def rows(table: str) -> list[dict]:
+        with (DATA / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    errata = rows("errata")
+    confirmed = sum(r["status"] == "confirmed" for r in errata)
+    disputed = sum(r["status"] == "disputed" for r in errata)
+    assert f"({len(errata)} rows, {confirmed} confirmed and {disputed} disputed)" in text
+    derived = sum(r["is_derived"] == "true" for r in rows("terrorism_statistics"))
+    assert (
+        f"{['No', 'One', 'Two', 'Three'][derived]} `terrorism_statistics` rows are derived" in text
+    )
+    undated = sum(r["date"] == "" for r in rows("agricultural_projects"))
+    assert (
+        f"{['No', 'One', 'Two', 'Three', 'Four'][undated]}\nagricultural projects have no date"
+        in text
+    )
+    assert f"version {json.loads(DESCRIPTOR.read_text())['version']}" in text

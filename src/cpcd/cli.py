@@ -1,20 +1,25 @@
-"""Command line: ``cpcd validate``, ``cpcd build``, ``cpcd info``.
+"""Command line: validate, build, inspect, document and release the dataset.
 
 Problems are printed one per line as ``file:line: column: value: rule``, never
-as a Python traceback; the exit status is 1 when anything is wrong.
+as a Python traceback; the exit status is 1 when anything is wrong. ``--json``
+prints one JSON document on standard output for programs; ``--quiet`` prints
+only problems.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import tempfile
 import time
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cpcd.paths import COOKBOOK, DESCRIPTOR, ROOT, exports_dir
+from cpcd.paths import COOKBOOK, DESCRIPTOR, DICTIONARY, FIGURES, ROOT, exports_dir
 from cpcd.problems import DEFAULT_CAP, CpcdError, render
 
 app = typer.Typer(
@@ -42,15 +47,58 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only pro
 CapOption = Annotated[
     int, typer.Option("--max-problems", help="Print at most this many problems.", min=1)
 ]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document for programs instead of text.")
+]
+CheckOption = Annotated[
+    bool, typer.Option("--check", help="Only report whether the file is current; change nothing.")
+]
+ExportsOption = Annotated[
+    Path | None,
+    typer.Option("--exports", help="Exports directory (default: exports/).", file_okay=False),
+]
 
 
-def _fail(err: CpcdError, cap: int = DEFAULT_CAP) -> None:
+def _print_json(document: dict) -> None:
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _fail(err: CpcdError, cap: int = DEFAULT_CAP, as_json: bool = False) -> None:
+    if as_json:
+        _print_json(
+            {
+                "ok": False,
+                "error": str(err),
+                "problems": [p.as_dict() for p in err.problems],
+                "notices": [n.as_dict() for n in err.notices],
+            }
+        )
+        raise typer.Exit(1)
     _notices(err.notices, quiet=False)
     typer.echo(f"error: {err}", err=True)
     if err.problems:
         for line in render(err.problems, cap):
             typer.echo(line, err=True)
     raise typer.Exit(1)
+
+
+def _progress(quiet: bool, message: str) -> AbstractContextManager:
+    """A spinner on a terminal while a long step runs; nothing when output is piped."""
+    if quiet or not sys.stderr.isatty():
+        return nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Replace ``path`` whole: readers see the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
 
 
 def _notices(notices: list, quiet: bool) -> None:
@@ -71,19 +119,30 @@ def validate(
     package: PackageOption = DESCRIPTOR,
     quiet: QuietOption = False,
     max_problems: CapOption = DEFAULT_CAP,
+    as_json: JsonOption = False,
 ) -> None:
-    """Check the descriptor, every table's rows, keys and cross-table references."""
+    """Check the data against the schemas; list every problem.
+
+    Checks the descriptor, every table's cells, keys and cross-table references.
+    """
     from cpcd.validate import validate as run
 
     try:
-        result = run(package, data)
+        with _progress(quiet or as_json, "validating"):
+            result = run(package, data)
     except CpcdError as err:
-        _fail(err, max_problems)
-    _notices(result.notices, quiet)
+        _fail(err, max_problems, as_json)
     if not result.ok:
-        _fail(CpcdError("validation failed", result.problems), max_problems)
-    rows = sum(len(item.frame) for item in result.data.values())
-    _say(quiet, f"valid: {len(result.data)} tables, {rows} rows")
+        _fail(
+            CpcdError("validation failed", result.problems, result.notices), max_problems, as_json
+        )
+    rows = {name: len(item.frame) for name, item in result.data.items()}
+    if as_json:
+        notices = [n.as_dict() for n in result.notices]
+        _print_json({"ok": True, "rows": rows, "problems": [], "notices": notices})
+        return
+    _notices(result.notices, quiet)
+    _say(quiet, f"valid: {len(rows)} tables, {sum(rows.values())} rows")
 
 
 @app.command()
@@ -96,49 +155,74 @@ def build(
     package: PackageOption = DESCRIPTOR,
     quiet: QuietOption = False,
     max_problems: CapOption = DEFAULT_CAP,
+    as_json: JsonOption = False,
 ) -> None:
-    """Validate, then write CSV, Parquet, DuckDB, datapackage.json and SHA256SUMS."""
+    """Validate, then write CSV, Parquet, DuckDB and checksums.
+
+    Writes into a temporary directory and swaps it in only when complete: a
+    failed build leaves the previous exports as they were.
+    """
     from cpcd.build import build as run
 
     out = out or exports_dir()
+    quiet = quiet or as_json
+    steps: dict[str, float] = {}
 
     def step(name: str, seconds: float) -> None:
+        steps[name] = round(seconds, 3)
         _say(quiet, f"  {name:<26}{seconds:7.2f} s")
 
     _say(quiet, f"building {out}")
     start = time.perf_counter()
     try:
-        result = run(package, data, out, step)
+        with _progress(quiet, "building"):
+            result = run(package, data, out, step)
     except CpcdError as err:
-        _fail(err, max_problems)
-    _notices(result.notices, quiet)
-    rows = sum(len(item.frame) for item in result.data.values())
+        _fail(err, max_problems, as_json)
+    rows = {name: len(item.frame) for name, item in result.data.items()}
     seconds = time.perf_counter() - start
-    _say(quiet, f"built {len(result.data)} tables, {rows} rows in {seconds:.2f} s")
+    if as_json:
+        notices = [n.as_dict() for n in result.notices]
+        _print_json(
+            {"ok": True, "out": str(out), "rows": rows, "seconds": steps, "notices": notices}
+        )
+        return
+    _notices(result.notices, quiet)
+    _say(quiet, f"built {len(rows)} tables, {sum(rows.values())} rows in {seconds:.2f} s")
 
 
 @app.command()
 def info(
     out: Annotated[Path | None, typer.Option("--out", help="Exports directory.")] = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Version, tables and row counts of the built exports."""
-    import pyarrow.parquet as pq
+    """Version, digest, tables and row counts of the exports."""
+    from cpcd.info import describe
 
-    from cpcd.api import BUILD_HINT
-    from cpcd.metadata import read_json
+    try:
+        summary = describe(out or exports_dir())
+    except CpcdError as err:
+        _fail(err, as_json=as_json)
+    if as_json:
+        _print_json(summary)
+        return
+    from rich.console import Console
+    from rich.table import Table
 
-    out = out or exports_dir()
-    descriptor_path = out / "datapackage.json"
-    if not descriptor_path.exists():
-        _fail(CpcdError(f"no exports found in {out}: {BUILD_HINT}"))
-    descriptor = read_json(descriptor_path)
-    typer.echo(f"{descriptor.get('title')}  version {descriptor.get('version')}  ({out})")
-    for resource in descriptor["resources"]:
-        if resource["format"] != "csv":
-            continue
-        name = resource["name"]
-        rows = pq.ParquetFile(out / "parquet" / f"{name}.parquet").metadata.num_rows
-        typer.echo(f"  {name:<24}{rows:>6} rows")
+    typer.echo(f"{summary['title']}, version {summary['version']}, created {summary['created']}")
+    typer.echo(f"exports: {summary['exports']}")
+    typer.echo(f"DuckDB content digest: {summary['duckdb_content_digest']}")
+    table = Table()
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    table.add_column("columns", justify="right")
+    table.add_column("csv sha256")
+    for item in summary["tables"]:
+        table.add_row(item["name"], str(item["rows"]), str(item["columns"]), item["sha256"][:16])
+    table.add_section()
+    total = sum(item["rows"] for item in summary["tables"])
+    table.add_row("all tables", str(total), "", "")
+    Console(soft_wrap=True).print(table)
 
 
 @app.command()
@@ -146,15 +230,20 @@ def verify(
     folder: Annotated[
         Path | None, typer.Argument(help="Export directory (default: exports/).")
     ] = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Recompute every checksum, hash and the DuckDB content digest of an export."""
+    """Recompute the checksums, hashes and DuckDB digest of exports."""
     from cpcd.integrity import verify as run
 
     folder = folder or exports_dir()
     problems = run(folder)
     if problems:
-        _fail(CpcdError(f"{folder} is not intact", problems))
-    typer.echo(f"{folder}: every checksum, hash and digest matches")
+        _fail(CpcdError(f"{folder} is not intact", problems), as_json=as_json)
+    if as_json:
+        _print_json({"ok": True, "exports": str(folder), "problems": []})
+        return
+    _say(quiet, f"{folder}: every checksum, hash and digest matches")
 
 
 @app.command("diff")
@@ -164,7 +253,7 @@ def diff_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
     repo: Annotated[Path, typer.Option("--repo", help="Repository for git revisions.")] = ROOT,
 ) -> None:
-    """Rows added, removed and changed per table between two versions."""
+    """Rows added, removed and changed between two versions."""
     import json
     import tempfile
 
@@ -189,26 +278,29 @@ def release_command(
     out: Annotated[Path, typer.Option("--out", help="Directory for the archive.")] = ROOT
     / "release",
     exports: Annotated[Path | None, typer.Option("--exports", help="Exports to pack.")] = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Write release/cpcd-<version>.tar.gz (byte-identical across rebuilds) and its checksum."""
+    """Pack the exports as a byte-reproducible release archive.
+
+    Writes release/cpcd-<version>.tar.gz and its checksum.
+    """
     from cpcd.release import release
 
     try:
         archive = release(exports or exports_dir(), ROOT, out)
     except CpcdError as err:
         _fail(err)
-    typer.echo(f"wrote {archive}")
+    _say(quiet, f"wrote {archive}")
 
 
 @app.command()
 def cookbook(
-    check: Annotated[
-        bool, typer.Option("--check", help="Only report stale results; change nothing.")
-    ] = False,
+    check: CheckOption = False,
     out: Annotated[Path | None, typer.Option("--out", help="Exports directory.")] = None,
     path: Annotated[Path, typer.Option("--path", help="The cookbook file.")] = COOKBOOK,
+    quiet: QuietOption = False,
 ) -> None:
-    """Rerun the queries in docs/queries.md and rewrite their printed results."""
+    """Rerun docs/queries.md and rewrite its printed results."""
     from cpcd.api import connect
     from cpcd.cookbook import refresh, stale
 
@@ -221,10 +313,53 @@ def cookbook(
         questions = stale(text, con)
         if questions:
             _fail(CpcdError(f"{path}: stale results for: " + "; ".join(questions)))
-        typer.echo(f"{path}: every printed result is current")
+        _say(quiet, f"{path}: every printed result is current")
         return
-    path.write_text(refresh(text, con), encoding="utf-8")
-    typer.echo(f"rewrote the results in {path}")
+    _write_text(path, refresh(text, con))
+    _say(quiet, f"rewrote the results in {path}")
+
+
+@app.command()
+def docs(
+    check: CheckOption = False,
+    path: Annotated[Path, typer.Option("--path", help="The data dictionary file.")] = DICTIONARY,
+    package: PackageOption = DESCRIPTOR,
+    quiet: QuietOption = False,
+) -> None:
+    """Write docs/data-dictionary.md from the schemas and data."""
+    from cpcd.dictionary import generate
+
+    try:
+        text = generate(package)
+    except CpcdError as err:
+        _fail(err)
+    if check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            _fail(CpcdError(f"{path} is stale: run `cpcd docs`"))
+        _say(quiet, f"{path} is current")
+        return
+    _write_text(path, text)
+    _say(quiet, f"wrote {path}")
+
+
+@app.command()
+def figures(
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for the PNG files.", file_okay=False)
+    ] = FIGURES,
+    exports: ExportsOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Draw the figures of docs/figures/ from the built data."""
+    from cpcd.figures import draw
+
+    try:
+        with _progress(quiet, "drawing"):
+            written = draw(out, exports, lambda path: _say(quiet, f"  wrote {path}"))
+    except CpcdError as err:
+        _fail(err)
+    _say(quiet, f"drew {len(written)} figures in {out}")
 
 
 def main() -> None:

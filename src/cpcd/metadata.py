@@ -39,6 +39,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     example: Any = None
+    unit: str | None = None  # a custom property: what a number counts or measures
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ def _field(spec: dict[str, Any]) -> Field:
         minimum=constraints.get("minimum"),
         maximum=constraints.get("maximum"),
         example=spec.get("example"),
+        unit=spec.get("unit"),
     )
 
 

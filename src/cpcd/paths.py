@@ -21,7 +21,10 @@ def _package_data() -> Path:
 ROOT = _package_data()
 DESCRIPTOR = ROOT / "datapackage.json"
 DUCKDB_FILE = "cpcd.duckdb"
-COOKBOOK = ROOT / "docs" / "queries.md"
+DOCS = ROOT / "docs"
+COOKBOOK = DOCS / "queries.md"
+DICTIONARY = DOCS / "data-dictionary.md"
+FIGURES = DOCS / "figures"
 
 
 def exports_dir() -> Path:

@@ -24,6 +24,16 @@ class Problem:
     value: str | None
     rule: str
 
+    def as_dict(self) -> dict[str, str | int | None]:
+        """The problem for machines: the same five parts, unshortened."""
+        return {
+            "file": self.path,
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "rule": self.rule,
+        }
+
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.column or '-'}: {shorten(self.value)}: {self.rule}"

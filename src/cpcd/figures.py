@@ -1,0 +1,224 @@
+"""Figures drawn from the built tables with matplotlib, into ``docs/figures/``.
+
+Each figure is a pure function of the exports: matplotlib's object API (no
+pyplot state), fixed style, size and resolution, and PNG files written without
+a creation time or software tag, so the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cpcd.api import load
+from cpcd.problems import CpcdError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+STYLE = {
+    "font.family": "DejaVu Sans",  # shipped with matplotlib: no system font is used
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "svg.hashsalt": "cpcd",
+}
+DPI = 120
+PALETTE = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+    "#1f78b4",
+    "#b2df8a",
+)
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), layout="constrained")
+    return figure, figure.subplots()
+
+
+def _span(ax: Axes, y: float, start, end, color: str) -> None:
+    """A date as a point at its first day and, when it is not a day, a bar over its span."""
+    ax.plot([start], [y], "o", color=color, markersize=4, zorder=3)
+    if end > start:
+        ax.plot([start, end], [y, y], "-", color=color, linewidth=3, alpha=0.5)
+
+
+def events_timeline(exports: Path | None) -> Figure:
+    """Bilateral events by domain, 1951 to the latest row; bars show imprecise dates."""
+    events = load("bilateral_events", exports).sort_values(["date_start", "event_id"])
+    domains = list(events["domain"].cat.categories)
+    used = [d for d in domains if (events["domain"] == d).any()]
+    figure, ax = _figure(9, 0.45 * len(used) + 1.4)
+    for row in events.itertuples():
+        y = used.index(row.domain)
+        _span(ax, y, row.date_start, row.date_end, PALETTE[y % len(PALETTE)])
+    ax.set_yticks(range(len(used)), [d.replace("_", " ") for d in used])
+    ax.invert_yaxis()
+    ax.set_xlabel("date (a bar spans a date known only to the month or year)")
+    first, last = events["date_start"].min().year, events["date_end"].max().year
+    ax.set_title(f"Bilateral events by domain, {first} to {last} ({len(events)} events)")
+    return figure
+
+
+def launches(exports: Path | None) -> Figure:
+    """Satellites launched for Pakistan, by launch vehicle, marking those after the paper."""
+    table = load("satellite_launches", exports).sort_values(["launch_date", "satellite_id"])
+    vehicles = sorted(table["launch_vehicle"].astype(str).unique())
+    figure, ax = _figure(9, 0.45 * len(vehicles) + 1.6)
+    same_day = table.groupby("launch_date").cumcount()  # 0, 1, ... for satellites sharing a launch
+    for row, nth in zip(table.itertuples(), same_day, strict=True):
+        y = vehicles.index(str(row.launch_vehicle))
+        filled = bool(row.in_paper)
+        ax.plot(
+            [row.launch_date],
+            [y],
+            "o",
+            markersize=7,
+            color="#1b9e77",
+            markerfacecolor="#1b9e77" if filled else "white",
+            zorder=3,
+        )
+        ax.annotate(
+            str(row.satellite_name).split(" (")[0],
+            (row.launch_date, y),
+            xytext=(5, 6 - 14 * nth),
+            textcoords="offset points",
+            fontsize=7,
+        )
+    ax.set_yticks(range(len(vehicles)), vehicles)
+    ax.invert_yaxis()
+    ax.set_xlabel("launch date (UTC); filled: named in the paper, open: launched after it")
+    ax.set_title(f"Satellites launched by China for Pakistan ({len(table)} satellites)")
+    return figure
+
+
+def agricultural_projects(exports: Path | None) -> Figure:
+    """Agricultural projects as bars over the span of their recorded date, by status."""
+    table = load("agricultural_projects", exports)
+    dated = table[table["date_start"].notna()].sort_values(["date_start", "project_id"])
+    undated = table[table["date_start"].isna()].sort_values("project_id")
+    statuses = [*table["status"].cat.categories, "not stated"]
+    colors = dict(zip(statuses, PALETTE, strict=False))
+    figure, ax = _figure(9, 0.3 * len(dated) + 1.8)
+    for y, row in enumerate(dated.itertuples()):
+        status = row.status if isinstance(row.status, str) else "not stated"
+        ax.barh(
+            y,
+            (row.date_end - row.date_start).days + 1,
+            left=row.date_start,
+            height=0.6,
+            color=colors[status],
+            label=status,
+        )
+    ax.set_yticks(range(len(dated)), [str(n) for n in dated["name"]], fontsize=7)
+    ax.invert_yaxis()
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=False))
+    ax.legend(unique.values(), unique.keys(), title="status", loc="lower left", fontsize=7)
+    from matplotlib.dates import DateFormatter, YearLocator
+
+    ax.xaxis.set_major_locator(YearLocator())
+    ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+    label = "bar: the span the recorded date can denote (a month or a year)"
+    if len(undated):
+        label += "\nundated, not drawn: " + "\n".join(str(n) for n in undated["name"])
+    ax.set_xlabel(label, fontsize=8)
+    ax.set_title(f"Agricultural projects by recorded date ({len(dated)} of {len(table)} dated)")
+    return figure
+
+
+def security(exports: Path | None) -> Figure:
+    """The paper's terrorism counts, and the people killed in each incident it describes."""
+    from matplotlib.figure import Figure
+
+    stats = load("terrorism_statistics", exports)
+    incidents = load("security_incidents", exports).sort_values(["date_start", "incident_id"])
+    counts = stats[stats["unit"] == "count"].sort_values(["period_start", "statistic_id"])
+    figure = Figure(figsize=(10, 0.28 * len(counts) + 2.2), layout="constrained")
+    left, right = figure.subplots(1, 2, width_ratios=(3, 2))
+    for y, row in enumerate(counts.itertuples()):
+        left.barh(
+            y,
+            row.value,
+            color="#d95f02",
+            hatch="//" if row.is_derived else None,
+            edgecolor="white" if not row.is_derived else "#7f3000",
+        )
+        qualifier = {"at_least": "≥ ", "approximately": "≈ "}.get(str(row.value_qualifier), "")
+        left.annotate(
+            f"{qualifier}{row.value:g}", (row.value, y), xytext=(3, -3), textcoords="offset points"
+        )
+    left.set_yticks(range(len(counts)), list(counts["statistic_id"]), fontsize=7)
+    left.invert_yaxis()
+    left.set_xscale("log")
+    left.set_xlabel("count (log scale); hatched: derived from the paper's figures")
+    left.set_title("Terrorism counts stated in the paper", fontsize=9)
+    known = incidents[incidents["killed"].notna()]
+    right.barh(range(len(known)), known["killed"].astype(float), color="#7570b3")
+    for y, row in enumerate(known.itertuples()):
+        qualifier = "≥ " if row.killed_qualifier == "at_least" else ""
+        right.annotate(
+            f"{qualifier}{row.killed}", (row.killed, y), xytext=(3, -3), textcoords="offset points"
+        )
+    right.set_yticks(
+        range(len(known)),
+        [f"{r.date} {r.area_code}" for r in known.itertuples()],
+        fontsize=7,
+    )
+    right.invert_yaxis()
+    right.set_xlabel("people killed, as stated")
+    right.set_title(f"Incidents with a stated toll ({len(known)} of {len(incidents)})", fontsize=9)
+    return figure
+
+
+FIGURES: dict[str, Callable[[Path | None], Figure]] = {
+    "bilateral_events_timeline": events_timeline,
+    "satellite_launches": launches,
+    "agricultural_projects": agricultural_projects,
+    "security": security,
+}
+
+
+def draw(
+    folder: Path, exports: Path | None = None, done: Callable[[Path], None] | None = None
+) -> list[Path]:
+    """Write every figure as ``<name>.png`` into ``folder``; each file is replaced whole.
+
+    ``done`` is called with each file as it is written, to show progress.
+    """
+    try:
+        import matplotlib
+    except ImportError:
+        raise CpcdError(
+            "cpcd figures needs matplotlib: pip install 'cpcd[figures]' (make build installs it)"
+        ) from None
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with matplotlib.rc_context(STYLE):
+        for name, draw_one in FIGURES.items():
+            figure = draw_one(exports)
+            path = folder / f"{name}.png"
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".png")
+            os.close(handle)
+            figure.savefig(temporary, dpi=DPI, metadata={"Software": None})
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+            written.append(path)
+            if done is not None:
+                done(path)
+    return written
