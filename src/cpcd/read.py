@@ -16,8 +16,10 @@ import io
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from cpcd.derive import DATE_UNIT, pandas_dtype
@@ -25,6 +27,8 @@ from cpcd.metadata import Field, Table
 from cpcd.problems import Problem
 
 BOM = b"\xef\xbb\xbf"
+NOT_SPACE = re.compile(rb"\S")
+HEADER_BYTES = 1 << 20
 INTEGER = re.compile(r"[+-]?\d+")
 DATE = r"\d{4}-\d{2}-\d{2}"
 DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"
@@ -108,30 +112,24 @@ def read_table(table: Table) -> TableData:
     if raw.startswith(BOM):
         raw = raw[len(BOM) :]
         notices.append(_problem(table, 1, None, None, "normalised: byte-order mark removed"))
-    if b"\r\n" in raw:
+    if b"\r" in raw and b"\r\n" in raw:  # the one-byte search is fast; most files have no CR
         raw = raw.replace(b"\r\n", b"\n")
         notices.append(
             _problem(table, None, None, None, "normalised: CRLF line endings read as LF")
         )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        bad = raw[exc.start : exc.start + 4].hex(" ")
-        return TableData(
-            table, None, [_problem(table, line, None, bad, "encoding: not UTF-8 text")]
-        )
-    if not text.strip():
+    problem = _encoding_problem(table, raw)
+    if problem is not None:
+        return TableData(table, None, [problem])
+    if NOT_SPACE.search(raw) is None:
         rule = "empty file: the header row is missing"
         return TableData(table, None, [_problem(table, 1, None, None, rule)], notices)
-    lines = text.split("\n")
-    blank = lines[:-1].count("") if text.endswith("\n") else lines.count("")
+    blank = _blank_lines(raw)
     if blank:
         notices.append(
             _problem(table, None, None, None, f"normalised: {blank} blank line(s) ignored")
         )
 
-    header = next(csv.reader(io.StringIO(text, newline="")))
+    header = _header(raw)
     expected = table.field_names
     if header != expected:
         return TableData(table, None, _header_problems(table, header, expected), notices)
@@ -158,11 +156,36 @@ def read_table(table: Table) -> TableData:
     raw_frame = arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
     data = TableData(table, None, notices=notices)
     # Line numbers are index + 2 unless a cell spans lines, a row was skipped or a line is blank.
-    if skipped or text.count("\n") - text.endswith("\n") != len(raw_frame):
-        data.record_lines, structure = _scan_records(text, len(names), table)
+    if skipped or raw.count(b"\n") - raw.endswith(b"\n") != len(raw_frame):
+        data.record_lines, structure = _scan_records(raw.decode("utf-8"), len(names), table)
         data.problems.extend(structure)
     data.frame = _typed(raw_frame, data)
     return data
+
+
+def _encoding_problem(table: Table, raw: bytes) -> Problem | None:
+    """The line and bytes where the file stops being UTF-8, if it does."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.start + 4].hex(" ")
+        return _problem(table, line, None, bad, "encoding: not UTF-8 text")
+    return None
+
+
+def _blank_lines(raw: bytes) -> int:
+    """Empty lines (not counting the end of the last line), without splitting the file."""
+    if b"\n\n" not in raw and not raw.startswith(b"\n"):
+        return 0
+    newline = np.frombuffer(raw, dtype=np.uint8) == ord("\n")
+    return int(np.count_nonzero(newline[1:] & newline[:-1])) + int(raw.startswith(b"\n"))
+
+
+def _header(raw: bytes) -> list[str]:
+    """The first record, read from the start of the file only (a header may be quoted)."""
+    head = raw[:HEADER_BYTES].decode("utf-8", errors="ignore")
+    return next(csv.reader(io.StringIO(head, newline="")))
 
 
 def _header_problems(table: Table, header: list[str], expected: list[str]) -> list[Problem]:
@@ -221,11 +244,46 @@ _TYPE_WORDS = {
 }
 
 
+# Arrow's casts accept exactly these forms for these types (no sign '+', no spaces,
+# real calendar days), so a column that matches and casts whole needs no cell-by-cell pass.
+ARROW_CASTS = {
+    "integer": ("-?[0-9]+", pa.int64()),
+    "date": ("[0-9]{4}-[0-9]{2}-[0-9]{2}", pa.date32()),
+}
+
+
+def _arrow_convert(text: pd.Series, f: Field) -> pd.Series | None:
+    """The whole column cast by Arrow when every cell is well formed; None otherwise."""
+    if f.type not in ARROW_CASTS:
+        return None
+    pattern, arrow_type = ARROW_CASTS[f.type]
+    array = pa.array(text.array)
+    if (
+        array.null_count < len(array)
+        and not pc.all(pc.match_substring_regex(array, f"^{pattern}$")).as_py()
+    ):
+        return None
+    try:
+        typed = pc.cast(array, arrow_type)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if f.type == "date":
+        typed = pc.cast(typed, pa.timestamp(DATE_UNIT))
+    return pd.Series(typed.to_pandas(), index=text.index).astype(pandas_dtype(f))
+
+
 def _convert(text: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
-    """Typed column and a mask of non-empty cells that failed to convert (vectorised)."""
+    """Typed column and a mask of non-empty cells that failed to convert (vectorised).
+
+    Integers and dates are cast by Arrow when the whole column is well formed;
+    otherwise, and for other types, pandas converts and marks each bad cell.
+    """
     present = text.notna()
     if f.type == "string":
         return text, present & False
+    fast = _arrow_convert(text, f)
+    if fast is not None:
+        return fast, present & False
     if f.type == "integer":
         ok = text.str.fullmatch(INTEGER.pattern).fillna(False).astype(bool)
         typed = pd.to_numeric(text.where(ok), errors="coerce").astype("Int64")

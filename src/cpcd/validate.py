@@ -155,19 +155,40 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
 ROW_REFERENCE = ("table_name", "row_id", "field")
 
 
+def _existing_keys(target: TableData, wanted: set[str]) -> set[str]:
+    """Which of the ``wanted`` keys (as text) the target table has.
+
+    Only rows whose first key column could match are turned into key text, so a
+    handful of references into a large table costs one vectorised ``isin``.
+    """
+    frame, key = target.frame, target.table.primary_key
+    heads = {text.split("|", 1)[0] for text in wanted} if len(key) > 1 else wanted
+    first = frame[key[0]]
+    if target.table.fields[target.table.field_names.index(key[0])].type == "string":
+        candidates = frame[first.isin(heads).fillna(False).astype(bool)]
+    else:
+        codes, uniques = pd.factorize(first)
+        hits = [i for i, value in enumerate(uniques) if cell_text(value) in heads]
+        candidates = frame[np.isin(codes, hits)]
+    return set(key_text(candidates, key)) & wanted
+
+
 def check_row_references(data: dict[str, TableData]) -> list[Problem]:
     """Rows that name another row by table, key and column (errata) must name one that exists."""
     problems = []
     for item in data.values():
         if item.frame is None or not set(ROW_REFERENCE) <= set(item.table.field_names):
             continue
+        references = item.frame[list(ROW_REFERENCE)].dropna()
         keys: dict[str, set[str]] = {}
-        for index, row in item.frame[list(ROW_REFERENCE)].dropna().iterrows():
+        for name, group in references.groupby("table_name", observed=True):
+            target = data.get(str(name))
+            if target is not None and target.frame is not None:
+                keys[str(name)] = _existing_keys(target, set(group["row_id"]))
+        for index, row in references.iterrows():
             target = data.get(row["table_name"])
             if target is None or target.frame is None:
                 continue
-            if row["table_name"] not in keys:
-                keys[row["table_name"]] = set(key_text(target.frame, target.table.primary_key))
             line = item.line(int(index))
             if row["row_id"] not in keys[row["table_name"]]:
                 rule = f"row-reference: no {row['table_name']} row has this key"
