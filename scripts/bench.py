@@ -10,8 +10,9 @@ of several runs:
 - ``frictionless validate datapackage.json`` on the same package: the same CSV
   with the same schema, and the small real tables its foreign keys need (the baseline)
 
-It also seeds the same errors into a copy and checks that both tools reject it.
-Results go to ``docs/benchmarks.md``:
+It also seeds the same errors into a copy and checks that both tools reject it,
+and times the shipped dataset: ``cpcd build`` and ``python -c "import cpcd"``.
+Results, with the targets they are held to, go to ``docs/benchmarks.md``:
 
     python scripts/bench.py                       # 10,000, 100,000 and 1,000,000 rows
     python scripts/bench.py --sizes 1000 --runs 1 --out -   # a quick smoke run
@@ -161,27 +162,49 @@ def commands(package: Path, out: Path) -> dict[str, list[str]]:
     }
 
 
+# (rows, command): (most seconds, most MiB, at least times faster than frictionless)
+TARGETS = {
+    (1_000_000, "cpcd validate"): (3.0, None, 10.0),
+    (1_000_000, "cpcd build"): (10.0, 2048, None),
+    ("shipped", "cpcd build"): (2.0, None, None),
+    ("shipped", "import cpcd"): (0.3, None, None),
+}
+GROWTH_TARGET = 12.0
+
+
+def _timed(rows: int | str, name: str, command: list[str], cwd: Path, runs: int) -> dict:
+    timings = [run(command, cwd) for _ in range(runs)]
+    median = statistics.median(seconds for _, seconds, _ in timings)
+    return {
+        "rows": rows,
+        "command": name,
+        "ok": {code for code, _, _ in timings} == {0},
+        "median_s": median,
+        "rows_per_s": rows / median if isinstance(rows, int) else None,
+        "peak_mib": max(p for _, _, p in timings) / 1024,
+    }
+
+
+def measure_shipped(runs: int, tmp: Path) -> list[dict]:
+    """The dataset as shipped: a full build, and the cost of importing the package."""
+    build = [sys.executable, "-m", "cpcd", "build", "--quiet", "--out", str(tmp / "shipped")]
+    imports = [sys.executable, "-c", "import cpcd"]
+    return [
+        _timed("shipped", "cpcd build", build, ROOT, runs),
+        _timed("shipped", "import cpcd", imports, ROOT, runs),
+    ]
+
+
 def measure(sizes: list[int], runs: int) -> list[dict]:
     results = []
     with tempfile.TemporaryDirectory(prefix="cpcd-bench-") as tmp:
+        results += measure_shipped(runs, Path(tmp))
         for rows in sizes:
             package = Path(tmp) / f"n{rows}"
             package.mkdir()
             generate(rows, package)
             for name, command in commands(package, Path(tmp) / f"out{rows}").items():
-                timings = [run(command, package) for _ in range(runs)]
-                codes = {code for code, _, _ in timings}
-                median = statistics.median(seconds for _, seconds, _ in timings)
-                results.append(
-                    {
-                        "rows": rows,
-                        "command": name,
-                        "ok": codes == {0},
-                        "median_s": median,
-                        "rows_per_s": rows / median,
-                        "peak_mib": max(p for _, _, p in timings) / 1024,
-                    }
-                )
+                results.append(_timed(rows, name, command, package, runs))
             broken = Path(tmp) / f"broken{rows}"
             shutil.copytree(package, broken)
             seed_errors(broken)
@@ -217,13 +240,15 @@ def report(results: list[dict], runs: int, argv: list[str]) -> str:
         return pattern.format(value) if value is not None else ""
 
     for r in results:
+        rows = f"{r['rows']:,}" if isinstance(r["rows"], int) else r["rows"]
         lines.append(
-            f"| {r['rows']:,} | {r['command']} | {fmt(r['median_s'], '{:.2f}')} | "
+            f"| {rows} | {r['command']} | {fmt(r['median_s'], '{:.2f}')} | "
             f"{fmt(r['rows_per_s'], '{:,.0f}')} | {fmt(r['peak_mib'], '{:.0f}')} | "
             f"{'yes' if r['ok'] else 'NO'} |"
         )
     timed = {(r["rows"], r["command"]): r["median_s"] for r in results if r["median_s"]}
-    sizes = sorted({r["rows"] for r in results})
+    peaks = {(r["rows"], r["command"]): r["peak_mib"] for r in results if r["peak_mib"]}
+    sizes = sorted({r["rows"] for r in results if isinstance(r["rows"], int)})
     lines.append("")
     for rows in sizes:
         ours, theirs = (
@@ -238,8 +263,38 @@ def report(results: list[dict], runs: int, argv: list[str]) -> str:
     if 100_000 in sizes and 1_000_000 in sizes:
         for command in ("cpcd validate", "cpcd build"):
             growth = timed[(1_000_000, command)] / timed[(100_000, command)]
+            verdict = "met" if growth <= GROWTH_TARGET else "NOT met"
             lines.append(
-                f"- Growth from 100,000 to 1,000,000 rows, `{command}`: {growth:.1f} times."
+                f"- Growth from 100,000 to 1,000,000 rows, `{command}`: {growth:.1f} times "
+                f"(target at most {GROWTH_TARGET:g}: {verdict})."
+            )
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "| rows | command | target | measured | |",
+        "|---|---|---|---|---|",
+    ]
+    for (rows, command), (seconds, mib, ratio) in TARGETS.items():
+        if (rows, command) not in timed:
+            continue
+        label = f"{rows:,}" if isinstance(rows, int) else rows
+        checks = [
+            (
+                f"≤ {seconds:g} s",
+                f"{timed[(rows, command)]:.2f} s",
+                timed[(rows, command)] <= seconds,
+            )
+        ]
+        if mib is not None:
+            peak = peaks[(rows, command)]
+            checks.append((f"≤ {mib:,} MiB", f"{peak:,.0f} MiB", peak <= mib))
+        if ratio is not None and (rows, "frictionless validate") in timed:
+            times = timed[(rows, "frictionless validate")] / timed[(rows, command)]
+            checks.append((f"≥ {ratio:g}x frictionless", f"{times:.1f}x", times >= ratio))
+        for target, measured, met in checks:
+            lines.append(
+                f"| {label} | {command} | {target} | {measured} | {'met' if met else 'NOT met'} |"
             )
     lines.append("")
     return "\n".join(lines)

@@ -37,4 +37,7 @@ def test_bench_smoke_run():
         "frictionless validate (seeded errors)",
     ):
         assert f"| 1,000 | {command} |" in done.stdout, command
+    for command in ("cpcd build", "import cpcd"):  # the shipped dataset, with its targets
+        assert f"| shipped | {command} |" in done.stdout, command
+        assert f"| shipped | {command} | ≤ " in done.stdout.split("## Targets", 1)[1], command
     assert "| NO |" not in done.stdout

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pyarrow.parquet as pq
 from conftest import TABLES, copy_package, python_value, schema
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cpcd
@@ -297,3 +297,87 @@ def test_round_trip(tmp_path_factory, data):
         same(fetched, expected, f"{table} via DuckDB")
         con.close()
     assert json.loads((out / "datapackage.json").read_text())["name"] == "cpcd"
+
+
+# The CSV writer against Python's csv module, on any text
+
+
+WRITER_FIELDS = (
+    ("text", "string"),
+    ("count", "integer"),
+    ("amount", "number"),
+    ("flag", "boolean"),
+    ("day", "date"),
+    ("moment", "datetime"),
+)
+
+
+def _reference_cell(value, field_type: str) -> str:
+    """The cell as the standard library would write it, formatted independently of cpcd."""
+    if value is None:
+        return ""
+    if field_type == "boolean":
+        return "true" if value else "false"
+    if field_type == "number":
+        text = repr(float(value))
+        return text[:-2] if text.endswith(".0") else text
+    if field_type == "date":
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    if field_type == "datetime":
+        return f"{value.year:04d}-{value:%m-%dT%H:%M:%S}Z"
+    return str(value)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.none() | st.text(min_size=1),
+            st.none() | st.integers(-(2**62), 2**62),
+            st.none() | st.floats(allow_nan=False, allow_infinity=False),
+            st.none() | st.booleans(),
+            st.none() | st.dates(date(1, 1, 1), date(9999, 12, 31)),
+            st.none() | st.datetimes(datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59)),
+        ),
+        max_size=20,
+    )
+)
+@example(
+    [(text, None, None, None, None, None) for text in ("a,b", 'say "hi"', "a\nb", "a\rb", " x ")]
+)
+@settings(deadline=None)
+def test_csv_writer_matches_the_csv_module(rows):
+    import io
+
+    from cpcd.derive import pandas_dtype
+    from cpcd.export import csv_bytes
+    from cpcd.metadata import Field, Table
+
+    fields = tuple(Field(name, kind, "d") for name, kind in WRITER_FIELDS)
+    table = Table("t", "t", "", None, None, fields, ("text",), ())
+    rows = [
+        (*row[:5], row[5].replace(microsecond=0, tzinfo=UTC) if row[5] else None) for row in rows
+    ]
+    columns = {
+        f.name: pd.Series([row[i] for row in rows], dtype=object) for i, f in enumerate(fields)
+    }
+    frame = pd.DataFrame(
+        {
+            f.name: (
+                pd.Series(
+                    [pd.Timestamp(v) if v is not None else None for v in columns[f.name]],
+                    dtype=object,
+                )
+                if f.type in ("date", "datetime")
+                else columns[f.name]
+            ).astype(pandas_dtype(f))
+            for f in fields
+        }
+    )
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow([name for name, _ in WRITER_FIELDS])
+    writer.writerows(
+        [_reference_cell(value, kind) for value, (_, kind) in zip(row, WRITER_FIELDS, strict=True)]
+        for row in rows
+    )
+    assert csv_bytes(frame, table) == expected.getvalue().encode("utf-8")

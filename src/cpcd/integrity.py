@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,8 @@ def sha256(path: Path) -> str:
 def content_digest(con: duckdb.DuckDBPyConnection) -> str:
     """sha256 over every table and view (but cpcd_metadata): names, column types, sorted rows.
 
-    Times are read in UTC so that the digest does not depend on the reader's time zone.
+    Rows are dumped by DuckDB's own CSV writer (sorted, NULL as ``\\N``, times in
+    UTC), which streams a million rows in about a second, and hashed from disk.
     """
     con.execute("SET TimeZone = 'UTC'")
     names = [
@@ -48,12 +50,20 @@ def content_digest(con: duckdb.DuckDBPyConnection) -> str:
         ).fetchall()
     ]
     digest = hashlib.sha256()
-    for name in names:
-        cursor = con.execute(f'select * from "{name}" order by all')
-        columns = [(d[0], str(d[1])) for d in cursor.description]
-        digest.update(repr((name, columns)).encode())
-        for row in cursor.fetchall():
-            digest.update(repr(row).encode())
+    with tempfile.TemporaryDirectory(prefix="cpcd-digest-") as tmp:
+        dump = Path(tmp) / "rows.csv"
+        target = dump.as_posix().replace("'", "''")
+        for name in names:
+            relation = con.execute(f'select * from "{name}" limit 0')
+            columns = [(d[0], str(d[1])) for d in relation.description]
+            digest.update(repr((name, columns)).encode())
+            con.execute(
+                f"COPY (select * from \"{name}\" order by all) TO '{target}' "
+                "(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', NULLSTR '\\N')"
+            )
+            with dump.open("rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    digest.update(block)
     return "sha256:" + digest.hexdigest()
 
 
