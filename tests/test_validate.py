@@ -293,6 +293,13 @@ def test_edtf_bounds(text, expected):
         "2023-1-05",
         "2023-05-5",
         "0000",
+        "2024-03/2024-05",
+        "2020/2021",
+        "2024-03-26/2024-03-25",  # reversed: read, then refused by the range rule
+        "2024/2025-01",  # ends of different precision
+        "2024-13/2024-14",
+        "0000/0001",
+        "2024/2025/2026",
     ],
 )
 def test_plain_dates_read_as_the_edtf_library_reads_them(text):
@@ -302,3 +309,4 @@ def test_plain_dates_read_as_the_edtf_library_reads_them(text):
 def test_a_day_that_does_not_exist_is_refused():
     # 2023 is not a leap year. (The edtf library accepts 2023-02-29; the plain reader does not.)
     assert iso_bounds("2023-02-29") is None
+    assert iso_bounds("2023-02-29/2023-03-01") is None

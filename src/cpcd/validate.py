@@ -230,11 +230,21 @@ ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 def iso_bounds(text: str) -> tuple[str, str, str] | None:
-    """:func:`edtf_bounds` for the plain forms YYYY, YYYY-MM and YYYY-MM-DD, without a parser.
+    """:func:`edtf_bounds` for the plain forms YYYY, YYYY-MM and YYYY-MM-DD, and intervals
+    of two of them, without a parser.
 
     The edtf library takes milliseconds a value; these forms are most of the data,
     so they are read directly (a test holds both to the same answers).
     """
+    start, slash, end = text.partition("/")
+    if slash:  # an interval of two plain dates of one precision: START/END
+        ends = [ISO_DATE.fullmatch(part) for part in (start, end)]
+        if not all(ends) or any(m[1] == "0000" for m in ends if m):
+            return edtf_bounds(text)
+        first, last = iso_bounds(start), iso_bounds(end)
+        if first is None or last is None or first[0] != last[0]:
+            return None
+        return first[0], first[1], last[2]
     match = ISO_DATE.fullmatch(text)
     if match is None or match[1] == "0000":
         return edtf_bounds(text)
