@@ -310,3 +310,36 @@ def test_a_day_that_does_not_exist_is_refused():
     # 2023 is not a leap year. (The edtf library accepts 2023-02-29; the plain reader does not.)
     assert iso_bounds("2023-02-29") is None
     assert iso_bounds("2023-02-29/2023-03-01") is None
+
+
+def test_large_integers_beside_empty_cells_are_read_exactly():
+    """Found by the round trip: a column cast by Arrow went through float64 (2**53 + 1 lost)."""
+    import pandas as pd
+
+    from cpcd.metadata import Field
+    from cpcd.read import _convert
+
+    big = 2**53 + 1
+    text = pd.Series([str(big), None, "-7"], dtype="string")
+    typed, bad = _convert(text, Field("killed", "integer", "People killed."))
+    assert typed.tolist() == [big, pd.NA, -7]
+    assert not bad.any()
+
+
+def test_load_keeps_large_integers_beside_empty_cells(tmp_path):
+    """Found by the round trip: Parquet read through NumPy turned Int64 with NA into float64."""
+    import pandas as pd
+
+    import cpcd
+    from cpcd.build import build
+
+    descriptor = copy_package(tmp_path)
+    path = tmp_path / "data" / "security_incidents.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert (frame["killed"] == "").any()  # the column has empty cells
+    big = 2**53 + 1
+    frame.loc[0, "killed"] = str(big)
+    frame.to_csv(path, index=False, lineterminator="\n")
+    build(descriptor, None, tmp_path / "out")
+    loaded = cpcd.load("security_incidents", tmp_path / "out").set_index("incident_id")
+    assert loaded.loc[frame.loc[0, "incident_id"], "killed"] == big

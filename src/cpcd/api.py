@@ -65,9 +65,23 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     path = package.descriptor_path.parent / "parquet" / f"{name}.parquet"
+    types = _nullable_types()
     if not path.exists():
         raise CpcdError(f"{path} is missing: {BUILD_HINT}")
-    return cast_frame(pq.read_table(path).to_pandas(), table)
+    return cast_frame(pq.read_table(path).to_pandas(types_mapper=types.get), table)
+
+
+def _nullable_types() -> dict:
+    import pandas as pd
+    import pyarrow as pa
+
+    # Through NumPy, an integer column with an empty cell becomes float64 and loses
+    # digits past 2**53; these keep every value exact.
+    return {
+        pa.int64(): pd.Int64Dtype(),
+        pa.float64(): pd.Float64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
 
 
 def _read_packaged(table: Table) -> pd.DataFrame:

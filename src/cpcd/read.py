@@ -269,7 +269,9 @@ def _arrow_convert(text: pd.Series, f: Field) -> pd.Series | None:
         return None
     if f.type == "date":
         typed = pc.cast(typed, pa.timestamp(DATE_UNIT))
-    return pd.Series(typed.to_pandas(), index=text.index).astype(pandas_dtype(f))
+    # Nullable integers straight from Arrow: through float64 they would lose digits past 2**53.
+    frame = typed.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return pd.Series(frame, index=text.index).astype(pandas_dtype(f))
 
 
 def _convert(text: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
