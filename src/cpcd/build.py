@@ -20,6 +20,9 @@ def build(descriptor: Path, data_dir: Path | None, out: Path, step: Step | None 
         raise CpcdError(
             "validation failed; the exports were not changed", result.problems, result.notices
         )
-    frames = {name: canonical(item.frame, item.table) for name, item in result.data.items()}
+    frames = {}
+    for name, item in result.data.items():
+        # The canonical frame replaces the one read, so a large table is held once.
+        item.frame = frames[name] = canonical(item.frame, item.table)
     write_exports(result.package, frames, out, step)
     return result

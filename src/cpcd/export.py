@@ -50,16 +50,20 @@ def _number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%dT%H:%M:%SZ"}
-
-
 def _text_column(column: pd.Series, field_type: str) -> pa.Array:
-    """A column as the text of its cells (null stays null), formatted by Arrow."""
+    """A column as the text of its cells (null stays null), formatted by Arrow.
+
+    Dates and times go through Arrow's ISO casts (strftime is twenty times slower):
+    ``YYYY-MM-DD`` and ``YYYY-MM-DD HH:MM:SSZ``, whose space becomes the ``T``.
+    """
     if field_type == "number":  # repr, not Arrow: the shortest text that reads back exactly
         return pa.array(column.astype(object).map(_number, na_action="ignore"), pa.string())
     array = pa.array(column, from_pandas=True)
-    if field_type in FORMATS:
-        return pc.strftime(array, FORMATS[field_type])
+    if field_type == "date":
+        return pc.cast(pc.cast(array, pa.date32()), pa.string())
+    if field_type == "datetime":
+        text = pc.cast(pc.cast(array, pa.timestamp("s", tz="UTC")), pa.string())
+        return pc.replace_substring(text, " ", "T", max_replacements=1)
     if field_type == "boolean":
         return pc.if_else(array, "true", "false")
     return pc.cast(array, pa.string())
@@ -75,14 +79,22 @@ def text_table(frame: pd.DataFrame, table: Table) -> pa.Table:
 NEEDS_QUOTES = '[,"\n]'
 
 
-def _csv_cells(text: pa.Array) -> pa.Array:
-    """Cells as CSV text: quoted (quotes doubled) where needed, empty for missing values."""
+def _csv_cells(text: pa.ChunkedArray, field_type: str) -> pa.ChunkedArray:
+    """Cells as CSV text: quoted (quotes doubled) where needed, empty for missing values.
+
+    Only text can hold a comma, a quote or a line feed; a column that holds none
+    is passed through.
+    """
     text = pc.cast(text, pa.large_string())
-    quote, nothing = _large('"'), _large("")
-    doubled = pc.replace_substring(text, '"', '""')
-    quoted = pc.binary_join_element_wise(quote, doubled, quote, nothing)
-    needs = pc.fill_null(pc.match_substring_regex(text, NEEDS_QUOTES), False)
-    return pc.fill_null(pc.if_else(needs, quoted, text), nothing)
+    nothing = _large("")
+    if field_type == "string":
+        needs = pc.fill_null(pc.match_substring_regex(text, NEEDS_QUOTES), False)
+        if pc.any(needs).as_py():
+            quote = _large('"')
+            doubled = pc.replace_substring(text, '"', '""')
+            quoted = pc.binary_join_element_wise(quote, doubled, quote, nothing)
+            text = pc.if_else(needs, quoted, text)
+    return pc.fill_null(text, nothing)
 
 
 def _values(strings: pa.Array) -> bytes:
@@ -106,9 +118,11 @@ def csv_bytes(frame: pd.DataFrame, table: Table) -> bytes:
     header = ",".join(table.field_names) + "\n"
     if frame.empty:
         return header.encode("utf-8")
-    cells = [_csv_cells(column) for column in text_table(frame, table).columns]
+    texts = text_table(frame, table).columns
+    cells = [_csv_cells(text, f.type) for text, f in zip(texts, table.fields, strict=True)]
+    # The last cell carries the line end, so the rows are joined in one pass.
+    cells[-1] = pc.binary_join_element_wise(cells[-1], _large(""), _large("\n"))
     lines = pc.binary_join_element_wise(*cells, _large(","))
-    lines = pc.binary_join_element_wise(lines, _large(""), _large("\n"))  # line + "\n"
     chunks = lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]
     body = b"".join(_values(chunk) for chunk in chunks if len(chunk))
     return header.encode("utf-8") + body
