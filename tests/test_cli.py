@@ -179,6 +179,11 @@ def test_one_version_everywhere(exports):
     con = cpcd.connect(exports)
     assert con.execute("select version from cpcd_metadata").fetchone()[0] == version
     assert f"## [{version}] - " in (ROOT / "CHANGELOG.md").read_text()
+    released = re.search(r'^date-released: "?(\d{4})', citation, re.MULTILINE)[1]
+    assert (
+        f"> CPCD contributors ({released}). *China-Pakistan Cooperation Dataset (CPCD)*,\n> version {version}."
+        in (ROOT / "README.md").read_text()
+    )
 
 
 def test_readme_row_counts_match_the_data():
