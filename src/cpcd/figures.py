@@ -27,7 +27,6 @@ STYLE = {
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.alpha": 0.3,
-    "svg.hashsalt": "cpcd",
 }
 DPI = 120
 PALETTE = (
