@@ -65,9 +65,9 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     path = package.descriptor_path.parent / "parquet" / f"{name}.parquet"
-    types = _nullable_types()
     if not path.exists():
         raise CpcdError(f"{path} is missing: {BUILD_HINT}")
+    types = _nullable_types()
     return cast_frame(pq.read_table(path).to_pandas(types_mapper=types.get), table)
 
 

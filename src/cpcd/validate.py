@@ -278,14 +278,10 @@ def _parse_edtf(text: pd.Series) -> Bounds:
     parsed = [iso_bounds(value) for value in uniques]
     known = np.array([b is not None for b in parsed] + [False])  # code -1: an empty cell
     precision = np.array([b[0] if b else None for b in parsed] + [None], dtype=object)
-    days = np.array(
-        [b[1] if b else "NaT" for b in parsed]
-        + ["NaT"]
-        + [b[2] if b else "NaT" for b in parsed]
-        + ["NaT"],
-        dtype=f"datetime64[{DATE_UNIT}]",
+    first, last = (
+        np.array([b[part] if b else "NaT" for b in parsed] + ["NaT"], f"datetime64[{DATE_UNIT}]")
+        for part in (1, 2)
     )
-    first, last = days[: len(parsed) + 1], days[len(parsed) + 1 :]
     return Bounds(
         ok=pd.Series(known[codes], index=text.index),
         precision=pd.Series(precision[codes], index=text.index, dtype=object),
