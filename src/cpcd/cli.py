@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from cpcd.files import replace_file
 from cpcd.paths import COOKBOOK, DESCRIPTOR, DICTIONARY, FIGURES, ROOT, exports_dir
 from cpcd.problems import DEFAULT_CAP, CpcdError, render
 
@@ -89,16 +89,6 @@ def _progress(quiet: bool, message: str) -> AbstractContextManager:
     from rich.console import Console
 
     return Console(stderr=True).status(message)
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Replace ``path`` whole: readers see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
 
 
 def _notices(notices: list, quiet: bool) -> None:
@@ -315,7 +305,7 @@ def cookbook(
             _fail(CpcdError(f"{path}: stale results for: " + "; ".join(questions)))
         _say(quiet, f"{path}: every printed result is current")
         return
-    _write_text(path, refresh(text, con))
+    replace_file(path, refresh(text, con).encode("utf-8"))
     _say(quiet, f"rewrote the results in {path}")
 
 
@@ -339,7 +329,7 @@ def docs(
             _fail(CpcdError(f"{path} is stale: run `cpcd docs`"))
         _say(quiet, f"{path} is current")
         return
-    _write_text(path, text)
+    replace_file(path, text.encode("utf-8"))
     _say(quiet, f"wrote {path}")
 
 

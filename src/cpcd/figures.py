@@ -7,13 +7,13 @@ a creation time or software tag, so the same data give the same bytes.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cpcd.api import load
+from cpcd.files import replace_file
 from cpcd.problems import CpcdError
 
 if TYPE_CHECKING:
@@ -212,11 +212,9 @@ def draw(
         for name, draw_one in FIGURES.items():
             figure = draw_one(exports)
             path = folder / f"{name}.png"
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".png")
-            os.close(handle)
-            figure.savefig(temporary, dpi=DPI, metadata={"Software": None})
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
+            png = io.BytesIO()
+            figure.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+            replace_file(path, png.getvalue())
             written.append(path)
             if done is not None:
                 done(path)
