@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpcd.export import number_text
 from cpcd.metadata import Field, Package, Table
 from cpcd.problems import CpcdError
 from cpcd.read import cell_text
@@ -43,10 +44,6 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 def constraints(f: Field) -> str:
     """The field's constraints in words, as a Markdown cell."""
     parts = []
@@ -55,9 +52,9 @@ def constraints(f: Field) -> str:
     if f.unique:
         parts.append("unique")
     if f.minimum is not None:
-        parts.append(f"≥ {_number(f.minimum)}")
+        parts.append(f"≥ {number_text(f.minimum)}")
     if f.maximum is not None:
-        parts.append(f"≤ {_number(f.maximum)}")
+        parts.append(f"≤ {number_text(f.maximum)}")
     if f.pattern:
         parts.append(f"pattern `{f.pattern}`")
     if f.enum is not None:
@@ -77,7 +74,7 @@ def example(f: Field, frame: pd.DataFrame) -> str:
         if f.type == "boolean":
             text = text.lower()  # as the CSV writes it
         elif f.type == "number":
-            text = _number(float(text))
+            text = number_text(float(text))
     if len(text) > EXAMPLE_WIDTH:
         text = text[: EXAMPLE_WIDTH - 1] + "…"
     return f"`{_cell(text)}`" if text else "—"

@@ -45,7 +45,8 @@ def canonical(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return ordered.reset_index(drop=True)
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
+    """A number as the CSV writes it: the shortest text that reads back exactly, no '.0'."""
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
 
@@ -57,7 +58,7 @@ def _text_column(column: pd.Series, field_type: str) -> pa.Array:
     ``YYYY-MM-DD`` and ``YYYY-MM-DD HH:MM:SSZ``, whose space becomes the ``T``.
     """
     if field_type == "number":  # repr, not Arrow: the shortest text that reads back exactly
-        return pa.array(column.astype(object).map(_number, na_action="ignore"), pa.string())
+        return pa.array(column.astype(object).map(number_text, na_action="ignore"), pa.string())
     array = pa.array(column, from_pandas=True)
     if field_type == "date":
         return pc.cast(pc.cast(array, pa.date32()), pa.string())

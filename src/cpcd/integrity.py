@@ -26,11 +26,16 @@ METADATA_TABLE = "cpcd_metadata"
 DIGEST_KEY = "duckdb_content_digest"
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def _feed(digest: hashlib._Hash, path: Path) -> None:
+    """Add a file's bytes to ``digest``, a mebibyte at a time."""
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    _feed(digest, path)
     return digest.hexdigest()
 
 
@@ -61,9 +66,7 @@ def content_digest(con: duckdb.DuckDBPyConnection) -> str:
                 f"COPY (select * from \"{name}\" order by all) TO '{target}' "
                 "(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', NULLSTR '\\N')"
             )
-            with dump.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    digest.update(block)
+            _feed(digest, dump)
     return "sha256:" + digest.hexdigest()
 
 
