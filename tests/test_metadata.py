@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import duckdb
 import jsonschema
@@ -18,8 +19,10 @@ from conftest import (
     schema,
 )
 
+from cpcd.descriptor import DescriptorCheck, check_descriptor
 from cpcd.metadata import load_package
 from cpcd.problems import CpcdError
+from cpcd.validate import validate
 
 PROFILES = ROOT / "tests" / "profiles" / "2.0"
 # The contract: every table and the columns it must have (issue "Foundation").
@@ -281,3 +284,42 @@ def test_schema_that_is_not_json_is_reported_with_its_file(tmp_path):
     [problem] = err.value.problems
     assert problem.path.endswith("errata.json")
     assert "not valid JSON" in problem.rule
+
+
+def _license_without_path(tmp_path):
+    """A descriptor cpcd can read but the Data Package standard rejects."""
+    descriptor = copy_package(tmp_path)
+    spec = json.loads(descriptor.read_text())
+    spec["licenses"] = [{"title": "No name and no path"}]
+    descriptor.write_text(json.dumps(spec))
+    return descriptor
+
+
+def test_descriptor_check_reports_what_frictionless_rejects(tmp_path):
+    descriptor = _license_without_path(tmp_path)
+    [problem] = DescriptorCheck(descriptor).problems()
+    assert problem.path == str(descriptor)
+    assert problem.rule.startswith("package-error: ")
+    assert 'license requires "path" or "name"' in problem.rule
+    with pytest.raises(CpcdError, match="descriptor is not valid") as err:
+        validate(descriptor)
+    assert err.value.problems == [problem]
+
+
+def test_descriptor_check_in_a_child_and_in_process_agree(tmp_path):
+    broken = _license_without_path(tmp_path)
+    for descriptor in (DESCRIPTOR, broken):
+        check = DescriptorCheck(descriptor)
+        assert check.problems() == check_descriptor(descriptor)
+        assert check._child is not None and check._child.returncode == 0  # the child did it
+    assert check_descriptor(DESCRIPTOR) == []
+
+
+@pytest.mark.parametrize("executable", ["/nonexistent/python", "/bin/false"])
+def test_descriptor_check_runs_here_when_the_child_cannot(tmp_path, monkeypatch, executable):
+    # A missing interpreter (OSError) and a failing one (exit 1) both fall back.
+    broken = _license_without_path(tmp_path)
+    monkeypatch.setattr(sys, "executable", executable)
+    check = DescriptorCheck(broken)
+    [problem] = check.problems()
+    assert 'license requires "path" or "name"' in problem.rule

@@ -5,15 +5,22 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from cpcd.descriptor import DescriptorCheck
 from cpcd.export import Step, canonical, write_exports
 from cpcd.problems import CpcdError
 from cpcd.validate import Result, validate
 
 
-def build(descriptor: Path, data_dir: Path | None, out: Path, step: Step | None = None) -> Result:
+def build(
+    descriptor: Path,
+    data_dir: Path | None,
+    out: Path,
+    step: Step | None = None,
+    descriptor_check: DescriptorCheck | None = None,
+) -> Result:
     """Validate ``data_dir`` (default: the descriptor's data) and export it to ``out``."""
     start = time.perf_counter()
-    result = validate(descriptor, data_dir)
+    result = validate(descriptor, data_dir, descriptor_check)
     if step is not None:
         step("validate", time.perf_counter() - start)
     if not result.ok:

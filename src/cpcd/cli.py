@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from cpcd.descriptor import DescriptorCheck
 from cpcd.files import replace_file
 from cpcd.paths import COOKBOOK, DESCRIPTOR, DICTIONARY, FIGURES, ROOT, exports_dir
 from cpcd.problems import DEFAULT_CAP, CpcdError, render
@@ -115,11 +116,12 @@ def validate(
 
     Checks the descriptor, every table's cells, keys and cross-table references.
     """
+    check = DescriptorCheck(package)  # runs while the libraries below are imported
     from cpcd.validate import validate as run
 
     try:
         with _progress(quiet or as_json, "validating"):
-            result = run(package, data)
+            result = run(package, data, check)
     except CpcdError as err:
         _fail(err, max_problems, as_json)
     if not result.ok:
@@ -152,6 +154,7 @@ def build(
     Writes into a temporary directory and swaps it in only when complete: a
     failed build leaves the previous exports as they were.
     """
+    check = DescriptorCheck(package)  # runs while the libraries below are imported
     from cpcd.build import build as run
 
     out = out or exports_dir()
@@ -166,7 +169,7 @@ def build(
     start = time.perf_counter()
     try:
         with _progress(quiet, "building"):
-            result = run(package, data, out, step)
+            result = run(package, data, out, step, check)
     except CpcdError as err:
         _fail(err, max_problems, as_json)
     rows = {name: len(item.frame) for name, item in result.data.items()}

@@ -1,6 +1,7 @@
 """Check a package's data against its schemas and report every problem at once.
 
-Order of work: descriptor (frictionless), then per table the structure and
+Order of work: the descriptor (frictionless, in a child process beside the
+reads: :mod:`cpcd.descriptor`), then per table the structure and
 types (:mod:`cpcd.read`), the field constraints and primary keys (pandera,
 derived from the schema), the foreign keys across tables, and the cross-field
 date rules. Everything is vectorised: the cost is linear in the rows.
@@ -20,6 +21,7 @@ import pandas as pd
 import pandera.pandas as pandera
 
 from cpcd.derive import DATE_UNIT, field_checks, pandera_schema
+from cpcd.descriptor import DescriptorCheck
 from cpcd.metadata import Package, load_package
 from cpcd.problems import CpcdError, Problem
 from cpcd.read import TableData, cell_text, key_text, read_table
@@ -43,25 +45,24 @@ class Result:
         return not self.problems
 
 
-def check_descriptor(descriptor_path: Path) -> list[Problem]:
-    """The descriptor against the Data Package standard, as frictionless reads it."""
-    from frictionless import Package as FrictionlessPackage
+def validate(
+    descriptor_path: Path,
+    data_dir: Path | None = None,
+    descriptor_check: DescriptorCheck | None = None,
+) -> Result:
+    """Validate every table; raise :class:`CpcdError` only when the metadata itself is broken.
 
-    report = FrictionlessPackage.validate_descriptor(str(descriptor_path))
-    return [
-        Problem(str(descriptor_path), None, None, None, f"{error_type}: {message}")
-        for error_type, message in report.flatten(["type", "message"])
-    ]
-
-
-def validate(descriptor_path: Path, data_dir: Path | None = None) -> Result:
-    """Validate every table; raise :class:`CpcdError` only when the metadata itself is broken."""
+    The descriptor's check against the standard runs beside the table reads
+    (``descriptor_check``, if started earlier, else started here); its problems,
+    if any, are all that is reported.
+    """
     package = load_package(descriptor_path, data_dir)
-    problems = check_descriptor(descriptor_path)
+    descriptor_check = descriptor_check or DescriptorCheck(descriptor_path)
+    data = {name: read_table(table) for name, table in package.tables.items()}
+    problems = descriptor_check.problems()
     if problems:
         raise CpcdError("the package descriptor is not valid", problems)
     problems.extend(_unexpected_files(package, data_dir))
-    data = {name: read_table(table) for name, table in package.tables.items()}
     for item in data.values():
         problems.extend(item.problems)
         if item.frame is not None:
