@@ -409,6 +409,38 @@ def test_every_case_is_documented():
     assert missing == []
 
 
+def _append_to_header(lines: list[bytes]) -> None:
+    lines[0] += b"\xff"
+
+
+def _in_a_quoted_cell(lines: list[bytes]) -> None:
+    lines[3] = lines[3].replace(b'"', b'"\xe9', 1)
+
+
+def _in_a_short_row(lines: list[bytes]) -> None:
+    lines.insert(8, b"only one cell \xff")
+
+
+@pytest.mark.parametrize(
+    ("line", "edit"),
+    [(1, _append_to_header), (4, _in_a_quoted_cell), (9, _in_a_short_row)],
+    ids=["header", "cell", "short_row"],
+)
+def test_bytes_that_are_not_utf8_are_found_on_their_line(tmp_path, line, edit):
+    # The header, a cell, and a row of the wrong width (which the CSV reader skips)
+    # are each checked; the one problem names the line and the bytes.
+    descriptor = copy_package(tmp_path)
+    path = tmp_path / "data" / "citations.csv"
+    lines = path.read_bytes().split(b"\n")
+    edit(lines)
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(CpcdError) as err:
+        build(descriptor, None, tmp_path / "out")
+    [problem] = [p for p in err.value.problems if p.path.endswith("citations.csv")]
+    assert (problem.line, problem.rule) == (line, "encoding: not UTF-8 text")
+    assert problem.value.split()[0] in ("ff", "e9")
+
+
 def test_missing_markers_stay_strings(tmp_path):
     descriptor = copy_package(tmp_path)
     incidents = tmp_path / "data" / "security_incidents.csv"

@@ -123,15 +123,10 @@ def read_table(table: Table) -> TableData:
     if NOT_SPACE.search(raw) is None:
         rule = "empty file: the header row is missing"
         return TableData(table, None, [_problem(table, 1, None, None, rule)], notices)
-    blank = _blank_lines(raw)
-    if blank:
-        notices.append(
-            _problem(table, None, None, None, f"normalised: {blank} blank line(s) ignored")
-        )
-
     header = _header(raw)
     expected = table.field_names
     if header != expected:
+        notices.extend(_blank_notice(table, raw))
         return TableData(table, None, _header_problems(table, header, expected), notices)
 
     skipped = 0
@@ -157,6 +152,7 @@ def read_table(table: Table) -> TableData:
     data = TableData(table, None, notices=notices)
     # Line numbers are index + 2 unless a cell spans lines, a row was skipped or a line is blank.
     if skipped or raw.count(b"\n") - raw.endswith(b"\n") != len(raw_frame):
+        notices.extend(_blank_notice(table, raw))
         data.record_lines, structure = _scan_records(raw.decode("utf-8"), len(names), table)
         data.problems.extend(structure)
     data.frame = _typed(raw_frame, data)
@@ -174,12 +170,17 @@ def _encoding_problem(table: Table, raw: bytes) -> Problem | None:
     return None
 
 
-def _blank_lines(raw: bytes) -> int:
-    """Empty lines (not counting the end of the last line), without splitting the file."""
+def _blank_notice(table: Table, raw: bytes) -> list[Problem]:
+    """A notice counting the empty lines (not the end of the last line), if there are any.
+
+    Called only when the lines and the rows read do not match: the search for
+    an empty line is the slowest scan of a large file.
+    """
     if b"\n\n" not in raw and not raw.startswith(b"\n"):
-        return 0
+        return []
     newline = np.frombuffer(raw, dtype=np.uint8) == ord("\n")
-    return int(np.count_nonzero(newline[1:] & newline[:-1])) + int(raw.startswith(b"\n"))
+    blank = int(np.count_nonzero(newline[1:] & newline[:-1])) + int(raw.startswith(b"\n"))
+    return [_problem(table, None, None, None, f"normalised: {blank} blank line(s) ignored")]
 
 
 def _header(raw: bytes) -> list[str]:
@@ -225,7 +226,9 @@ def _typed(frame: pd.DataFrame, data: TableData) -> pd.DataFrame:
         typed, bad = _convert(text, f)
         rule = f"type: not a valid {_TYPE_WORDS[f.type]}"
         if f.type == "string" and (f.enum is not None or f.pattern is not None or f.name in keys):
-            bad = (text.str.strip() != text).fillna(False).astype(bool)
+            array = pa.array(text.array)
+            spaced = pc.not_equal(pc.utf8_trim_whitespace(array), array)
+            bad = pd.Series(pc.fill_null(spaced, False).to_numpy(zero_copy_only=False), text.index)
             rule = "whitespace: leading or trailing spaces in a key or coded value"
         for index in bad[bad].index:
             data.unreadable.add((index, f.name))
