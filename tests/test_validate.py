@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 
+import pandas as pd
 import pytest
 from conftest import DESCRIPTOR, copy_package, schema
 
-from cpcd.validate import edtf_bounds, iso_bounds, validate
+from cpcd.validate import _isin, edtf_bounds, iso_bounds, validate
 
 
 def test_shipped_data_is_valid():
@@ -343,3 +344,25 @@ def test_load_keeps_large_integers_beside_empty_cells(tmp_path):
     build(descriptor, None, tmp_path / "out")
     loaded = cpcd.load("security_incidents", tmp_path / "out").set_index("incident_id")
     assert loaded.loc[frame.loc[0, "incident_id"], "killed"] == big
+
+
+@pytest.mark.parametrize("width", [1, 2])
+def test_key_lookup_matches_a_set_of_tuples(width):
+    # Foreign keys of one column take a faster path than composite ones; both must
+    # agree with plain Python sets. Types as cpcd.read gives them: text and Int64.
+    parent = pd.DataFrame(
+        {"a": pd.array(["x", "y", "z"], dtype="string"), "b": pd.array([1, 2, 3], dtype="Int64")}
+    )
+    child = pd.DataFrame(
+        {
+            "a": pd.array(["x", "y", "q", "z", "x"], dtype="string"),
+            "b": pd.array([1, 3, 1, 3, 2], dtype="Int64"),
+        }
+    )
+    columns = ["a", "b"][:width]
+    known = set(parent[columns].itertuples(index=False, name=None))
+    expected = [row in known for row in child[columns].itertuples(index=False, name=None)]
+    assert list(_isin(child[columns], parent[columns])) == expected
+    assert expected == (
+        [True, True, False, True, True] if width == 1 else [True, False, False, True, False]
+    )

@@ -133,10 +133,7 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
             if target is None or target.frame is None:
                 continue
             child = item.frame[list(fk.fields)].dropna()
-            parent = pd.MultiIndex.from_frame(
-                target.frame[list(fk.reference_fields)].astype(object)
-            )
-            missing = ~pd.MultiIndex.from_frame(child.astype(object)).isin(parent)
+            missing = ~_isin(child, target.frame[list(fk.reference_fields)])
             for index, row in child[missing].iterrows():
                 if any((index, name) in item.unreadable for name in fk.fields):
                     continue
@@ -151,6 +148,17 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
                     )
                 )
     return problems
+
+
+def _isin(child: pd.DataFrame, parent: pd.DataFrame) -> np.ndarray:
+    """Which child rows occur among the parent rows (columns matched in order).
+
+    One column is looked up as a column, ten times faster than as a one-level index.
+    """
+    if child.shape[1] == 1:
+        return child.iloc[:, 0].isin(parent.iloc[:, 0]).to_numpy(dtype=bool)
+    index = pd.MultiIndex.from_frame(parent.astype(object))
+    return pd.MultiIndex.from_frame(child.astype(object)).isin(index)
 
 
 ROW_REFERENCE = ("table_name", "row_id", "field")
