@@ -130,13 +130,24 @@ def test_verify_names_each_changed_file(two_builds, tmp_path, target, expected):
     assert done.returncode == 1 and target in done.stderr
 
 
-def test_verify_detects_a_changed_database(two_builds, tmp_path):
+LAUNCHES = (ROOT / "views" / "launch_summary.sql").read_text().rstrip().rstrip(";")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "update bilateral_events set title = title || '!' where event_id = 'friendship_treaty'",
+        # Same name, columns and types, fewer rows: the view's definition is in the digest.
+        "create or replace view launch_summary as "
+        f"select * from ({LAUNCHES}) where satellite_count > 1",
+    ],
+    ids=["table_row", "view_definition"],
+)
+def test_verify_detects_a_changed_database(two_builds, tmp_path, change):
     copy = tmp_path / "exports"
     shutil.copytree(two_builds[0], copy)
     con = duckdb.connect(str(copy / "cpcd.duckdb"))
-    con.execute(
-        "update bilateral_events set title = title || '!' where event_id = 'friendship_treaty'"
-    )
+    con.execute(change)
     con.close()
     assert {p.rule for p in verify(copy)} == {
         "content digest differs from datapackage.json",

@@ -3,8 +3,8 @@
 CSV, Parquet, JSON and bibliography files are byte-reproducible and listed in
 ``SHA256SUMS``. A DuckDB file is not (it carries its own identifiers), so it is
 checked by a digest of its content instead: sha256 over a canonical dump of
-every table and view, sorted, stored in its ``cpcd_metadata`` table and in the
-export's ``datapackage.json``.
+every table, sorted, and the definition of every view, stored in its
+``cpcd_metadata`` table and in the export's ``datapackage.json``.
 """
 
 from __future__ import annotations
@@ -40,28 +40,31 @@ def sha256(path: Path) -> str:
 
 
 def content_digest(con: duckdb.DuckDBPyConnection) -> str:
-    """sha256 over every table and view (but cpcd_metadata): names, column types, sorted rows.
+    """sha256 over every table (but cpcd_metadata) and view: names, column types, and the
+    sorted rows of a table or the definition of a view.
 
-    Rows are dumped by DuckDB's own CSV writer (sorted, NULL as ``\\N``, times in
-    UTC), which streams a million rows in about a second, and hashed from disk.
+    A view's rows follow from the tables and its definition, so its definition
+    stands for them. Rows are dumped by DuckDB's own CSV writer (sorted, NULL as
+    ``\\N``, times in UTC), which streams a million rows in about a second, and
+    hashed from disk.
     """
     con.execute("SET TimeZone = 'UTC'")
-    names = [
-        row[0]
-        for row in con.execute(
-            "select table_name from duckdb_tables() where not internal and table_name <> ? "
-            "union all select view_name from duckdb_views() where not internal order by 1",
-            [METADATA_TABLE],
-        ).fetchall()
-    ]
+    relations = con.execute(
+        "select table_name, null from duckdb_tables() where not internal and table_name <> ? "
+        "union all select view_name, sql from duckdb_views() where not internal order by 1",
+        [METADATA_TABLE],
+    ).fetchall()
     digest = hashlib.sha256()
     with tempfile.TemporaryDirectory(prefix="cpcd-digest-") as tmp:
         dump = Path(tmp) / "rows.csv"
         target = dump.as_posix().replace("'", "''")
-        for name in names:
+        for name, definition in relations:
             relation = con.execute(f'select * from "{name}" limit 0')
             columns = [(d[0], str(d[1])) for d in relation.description]
             digest.update(repr((name, columns)).encode())
+            if definition is not None:
+                digest.update(definition.encode())
+                continue
             con.execute(
                 f"COPY (select * from \"{name}\" order by all) TO '{target}' "
                 "(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', NULLSTR '\\N')"

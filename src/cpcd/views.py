@@ -62,9 +62,10 @@ def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -
 
     out.mkdir(parents=True, exist_ok=True)
     for view in views:
-        target = (out / f"{view.name}.csv").as_posix().replace("'", "''")
-        con.execute(f"COPY (SELECT * FROM \"{view.name}\") TO '{target}' (HEADER, DELIMITER ',')")
+        # Each view runs once; DuckDB writes the CSV from the rows it returned.
         table = con.sql(f'SELECT * FROM "{view.name}"').to_arrow_table()
         pq.write_table(
             table.replace_schema_metadata(None), out / f"{view.name}.parquet", compression="zstd"
         )
+        target = (out / f"{view.name}.csv").as_posix().replace("'", "''")
+        con.from_arrow(table).write_csv(target, header=True, sep=",")
