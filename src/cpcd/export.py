@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -271,6 +272,11 @@ def _parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "fields": fields}
 
 
+def _timed_call(function: Callable[..., str], *args: Any) -> tuple[str, float]:
+    start = time.perf_counter()
+    return function(*args), time.perf_counter() - start
+
+
 @contextlib.contextmanager
 def _timed(step: Step | None, name: str) -> Iterator[None]:
     start = time.perf_counter()
@@ -324,9 +330,6 @@ def _write_all(
 ) -> None:
     (tmp / "csv").mkdir()
     (tmp / "parquet").mkdir()
-    with _timed(step, "csv"):
-        for name, table in package.tables.items():
-            (tmp / "csv" / f"{name}.csv").write_bytes(csv_bytes(frames[name], table))
     with _timed(step, "parquet"):
         for name, table in package.tables.items():
             pq.write_table(
@@ -334,11 +337,19 @@ def _write_all(
                 tmp / "parquet" / f"{name}.parquet",
                 compression="zstd",
             )
-    with _timed(step, "duckdb"):
-        digest = write_duckdb(package, tmp)
-    if "sources" in frames:
-        with _timed(step, "bibliography"):
-            write_bibliography(frames["sources"], tmp)
+    # DuckDB loads the Parquet files in a second thread while this one writes the
+    # CSV files: both run mostly outside Python's lock, so two cores share the work.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        database = pool.submit(_timed_call, write_duckdb, package, tmp)
+        with _timed(step, "csv"):
+            for name, table in package.tables.items():
+                (tmp / "csv" / f"{name}.csv").write_bytes(csv_bytes(frames[name], table))
+        if "sources" in frames:
+            with _timed(step, "bibliography"):
+                write_bibliography(frames["sources"], tmp)
+        digest, seconds = database.result()
+    if step is not None:
+        step("duckdb", seconds)
     with _timed(step, "descriptor and checksums"):
         descriptor = export_descriptor(package, tmp)
         descriptor[DIGEST_KEY] = digest
