@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 from conftest import DESCRIPTOR, copy_package, schema
 
+from cpcd.metadata import load_package
+from cpcd.read import read_table
 from cpcd.validate import _isin, edtf_bounds, iso_bounds, validate
 
 
@@ -366,3 +368,14 @@ def test_key_lookup_matches_a_set_of_tuples(width):
     assert expected == (
         [True, True, False, True, True] if width == 1 else [True, False, False, True, False]
     )
+
+
+def test_text_columns_are_read_as_pandas_strings():
+    # pandera does not check the dtype of text columns (see cpcd.derive.pandera_schema):
+    # the reader must give every one of them pandas' string dtype.
+    package = load_package(DESCRIPTOR)
+    for table in package.tables.values():
+        frame = read_table(table).frame
+        for f in table.fields:
+            if f.type == "string":
+                assert isinstance(frame[f.name].dtype, pd.StringDtype), (table.name, f.name)
