@@ -17,28 +17,21 @@ from pathlib import Path
 
 from cpcd.problems import Problem
 
-# The child imports only frictionless, so it works wherever this process can import it.
-CHILD = """\
-import json, sys
-from frictionless import Package
-report = Package.validate_descriptor(sys.argv[1])
-json.dump([f"{kind}: {message}" for kind, message in report.flatten(["type", "message"])],
-          sys.stdout)
-"""
 
-
-def check_descriptor(path: Path) -> list[Problem]:
-    """The descriptor's problems as frictionless reports them, checked in this process."""
+def _rules(path: Path | str) -> list[str]:
     from frictionless import Package
 
     report = Package.validate_descriptor(str(path))
-    return _problems(
-        path, [f"{kind}: {message}" for kind, message in report.flatten(["type", "message"])]
-    )
+    return [f"{kind}: {message}" for kind, message in report.flatten(["type", "message"])]
 
 
 def _problems(path: Path, rules: list[str]) -> list[Problem]:
     return [Problem(str(path), None, None, None, rule) for rule in rules]
+
+
+def check_descriptor(path: Path) -> list[Problem]:
+    """The descriptor's problems as frictionless reports them, checked in this process."""
+    return _problems(path, _rules(path))
 
 
 class DescriptorCheck:
@@ -48,7 +41,7 @@ class DescriptorCheck:
         self.path = Path(path)
         try:
             self._child: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [sys.executable, "-c", CHILD, str(self.path)],
+                [sys.executable, "-m", "cpcd.descriptor", str(self.path)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -66,3 +59,7 @@ class DescriptorCheck:
                 except ValueError:
                     pass
         return check_descriptor(self.path)
+
+
+if __name__ == "__main__":  # the child: the rules broken, as JSON
+    json.dump(_rules(sys.argv[1]), sys.stdout)
