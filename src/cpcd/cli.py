@@ -8,6 +8,7 @@ only problems.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -99,6 +100,15 @@ def _notices(notices: list, quiet: bool) -> None:
             typer.echo(f"note: {notice}", err=True)
 
 
+def _imported() -> None:
+    """Hide the objects of the libraries just imported from the garbage collector.
+
+    They live until the process ends, yet every collection during a run, and
+    those at exit, would walk all of them: a quarter of a second of a build.
+    """
+    gc.freeze()
+
+
 def _say(quiet: bool, message: str) -> None:
     if not quiet:
         typer.echo(message)
@@ -118,6 +128,8 @@ def validate(
     """
     check = DescriptorCheck(package)  # runs while the libraries below are imported
     from cpcd.validate import validate as run
+
+    _imported()
 
     try:
         with _progress(quiet or as_json, "validating"):
@@ -156,6 +168,8 @@ def build(
     """
     check = DescriptorCheck(package)  # runs while the libraries below are imported
     from cpcd.build import build as run
+
+    _imported()
 
     out = out or exports_dir()
     quiet = quiet or as_json
