@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from datetime import date, datetime
 
 import pandas as pd
@@ -175,6 +176,30 @@ def test_duckdb_file_has_constraints_and_comments(exports):
         row[0] for row in con.execute("select constraint_type from duckdb_constraints()").fetchall()
     }
     assert {"PRIMARY KEY", "FOREIGN KEY", "CHECK", "NOT NULL"} <= kinds
+
+
+def test_duckdb_tables_carry_the_schemas_keys(exports, tmp_path):
+    # Primary keys are added after the rows are loaded; each must be there, as in the schema.
+    import duckdb
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(exports / "cpcd.duckdb", copy)
+    con = duckdb.connect(str(copy))
+    constraints = con.execute(
+        "select table_name, constraint_type, constraint_column_names from duckdb_constraints() "
+        "where constraint_type in ('PRIMARY KEY', 'FOREIGN KEY')"
+    ).fetchall()
+    keys = {t: columns for t, kind, columns in constraints if kind == "PRIMARY KEY"}
+    expected = {}
+    for table in TABLES:
+        key = schema(table)["primaryKey"]
+        expected[table] = [key] if isinstance(key, str) else key
+    assert keys == expected
+    for table in TABLES:
+        foreign = [c for t, kind, c in constraints if t == table and kind == "FOREIGN KEY"]
+        assert len(foreign) == len(schema(table).get("foreignKeys", [])), table
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("insert into errata select * from errata limit 1")
 
 
 def test_connect_is_read_only(exports):

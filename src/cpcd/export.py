@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cpcd.bibliography import bibtex, csl_json
-from cpcd.derive import arrow_schema, duckdb_ddl
+from cpcd.derive import arrow_schema, duckdb_ddl, duckdb_primary_key
 from cpcd.integrity import DIGEST_KEY, METADATA_TABLE, content_digest, sha256, write_sums
 from cpcd.metadata import Package, Table
 from cpcd.paths import DUCKDB_FILE
@@ -177,11 +177,13 @@ def write_duckdb(package: Package, out: Path) -> str:
     con = duckdb.connect(str(out / DUCKDB_FILE))
     try:
         con.execute("SET TimeZone = 'UTC'")
-        for name in package.load_order():
-            for statement in duckdb_ddl(package.tables[name]):
+        for name in package.load_order():  # a table's key is in place before its children
+            table = package.tables[name]
+            for statement in duckdb_ddl(table, key_after_load=True):
                 con.execute(statement)
             parquet = (out / "parquet" / f"{name}.parquet").as_posix().replace("'", "''")
             con.execute(f"INSERT INTO \"{name}\" SELECT * FROM read_parquet('{parquet}')")
+            con.execute(duckdb_primary_key(table))
         create_views(con, views)
         if views:
             export_views(con, views, out / "views")
