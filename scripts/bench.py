@@ -203,8 +203,9 @@ def measure(sizes: list[int], runs: int) -> list[dict]:
             package = Path(tmp) / f"n{rows}"
             package.mkdir()
             generate(rows, package)
+            size = (package / "data" / f"{TABLE}.csv").stat().st_size
             for name, command in commands(package, Path(tmp) / f"out{rows}").items():
-                results.append(_timed(rows, name, command, package, runs))
+                results.append({**_timed(rows, name, command, package, runs), "bytes": size})
             broken = Path(tmp) / f"broken{rows}"
             shutil.copytree(package, broken)
             seed_errors(broken)
@@ -229,7 +230,7 @@ def report(results: list[dict], runs: int, argv: list[str]) -> str:
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}.",
-        f"Command: `python scripts/bench.py {' '.join(argv)}`".rstrip()
+        f"Command: `{' '.join(['python scripts/bench.py', *argv])}`"
         + f" (median of {runs} runs in fresh processes; peak memory is the largest resident set).",
         "",
         "| rows | command | median s | rows/s | peak MiB | ok |",
@@ -250,6 +251,9 @@ def report(results: list[dict], runs: int, argv: list[str]) -> str:
     peaks = {(r["rows"], r["command"]): r["peak_mib"] for r in results if r["peak_mib"]}
     sizes = sorted({r["rows"] for r in results if isinstance(r["rows"], int)})
     lines.append("")
+    columns = len(json.loads((ROOT / "schemas" / f"{TABLE}.json").read_text())["fields"])
+    for rows, size in sorted({(r["rows"], r["bytes"]) for r in results if "bytes" in r}):
+        lines.append(f"- {rows:,} rows: `{TABLE}.csv`, {columns} columns, {size / 1e6:.1f} MB.")
     for rows in sizes:
         ours, theirs = (
             timed.get((rows, "cpcd validate")),

@@ -6,6 +6,7 @@ live in docs/benchmarks.md, produced by scripts/bench.py.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -41,3 +42,5 @@ def test_bench_smoke_run():
         assert f"| shipped | {command} |" in done.stdout, command
         assert f"| shipped | {command} | ≤ " in done.stdout.split("## Targets", 1)[1], command
     assert "| NO |" not in done.stdout
+    columns = len(json.loads((ROOT / "schemas" / "bilateral_events.json").read_text())["fields"])
+    assert f"- 1,000 rows: `bilateral_events.csv`, {columns} columns, " in done.stdout
