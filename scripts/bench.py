@@ -93,13 +93,15 @@ def generate(rows: int, target: Path, seed: int = 7) -> None:
                 "description": "Generated for the benchmark, with a comma.",
                 "location": "Islamabad" if i % 3 else "",
                 "country_code": "PK" if i % 3 else "",
+                "in_paper": "true",
                 "supplement_source_id": "",
                 "source_id": source,
                 "citation_number": number,
                 "paper_section": "2.1",
+                "paper_quote": "Generated words standing for a quote",
                 "notes": "",
             }
-            writer.writerow([row[name] for name in fields])
+            writer.writerow([row.get(name, "") for name in fields])
 
 
 def seed_errors(package: Path) -> None:

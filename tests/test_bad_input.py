@@ -143,7 +143,7 @@ CASES = [
     ),
     Case(
         "duplicate_primary_key",
-        edit_line("satellite_launches", "prss_1", "prss_1,", "paktes_1a,"),
+        edit_line("satellite_launches", "prsc_eo3", "prsc_eo3,", "prsc_eo2,"),
         "satellite_launches.csv",
         "primary-key:",
         "satellite_id",

@@ -51,12 +51,12 @@ CASES = [
     ("satellite_launches", "paksat_1r", ",true,", ",yes,", "in_paper", "type:"),
     ("satellite_launches", "paksat_1r", "Long March 3B", "Long March 9", "launch_vehicle", "enum:"),
     ("satellite_launches", "paksat_1r", "2011-042A", "2011-42A", "cospar_id", "pattern:"),
-    # prss_1 sorts after paktes_1a, so the repeated key is reported on its own line.
+    # prsc_eo3 sorts after prsc_eo2, so the repeated key is reported on its own line.
     (
         "satellite_launches",
-        "prss_1",
-        "prss_1,",
-        "paktes_1a,",
+        "prsc_eo3",
+        "prsc_eo3,",
+        "prsc_eo2,",
         "satellite_id",
         "primary-key:",
     ),

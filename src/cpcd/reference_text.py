@@ -118,7 +118,7 @@ def _join_word_breaks(url: str) -> str:
 
 
 # Sites whose paths are all lower case; a capital there comes from extraction.
-LOWER_CASE_PATH_HOSTS = ("www.nytimes.com",)
+LOWER_CASE_PATH_HOSTS = ("edition.cnn.com", "www.nytimes.com")
 
 
 def _lower_case_path(url: str) -> str:

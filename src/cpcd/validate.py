@@ -230,7 +230,7 @@ def edtf_bounds(text: str) -> tuple[str, str, str] | None:
     if precision is None:  # an interval: both ends must share one precision
         ends = {getattr(value.lower, "precision", None), getattr(value.upper, "precision", None)}
         precision = ends.pop() if len(ends) == 1 else None
-    if precision not in ("day", "month", "year"):
+    if precision not in ("day", "month", "year", "decade"):
         return None
     return precision, _iso(lower), _iso(upper)
 
