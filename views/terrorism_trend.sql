@@ -10,6 +10,7 @@ changes as (
     where indicator = 'terrorist_attacks_change'
 )
 select o.statistic_id, o.indicator, o.victim_group, o.area_code, o.period, o.value, o.unit,
+       o.compiling_organisation, o.in_paper,
        o.value_qualifier, o.is_derived,
        strftime(c.comparison_period_start, '%Y-%m-%d') || '/'
            || strftime(c.comparison_period_end, '%Y-%m-%d') as comparison_period,
@@ -24,5 +25,6 @@ left join changes as c
 left join terrorism_statistics as p
     on p.indicator = o.indicator and p.area_code = o.area_code
     and p.victim_group is not distinct from o.victim_group
+    and p.compiling_organisation is not distinct from o.compiling_organisation
     and p.period_start = c.comparison_period_start and p.period_end = c.comparison_period_end
 order by o.period_start, o.indicator, o.area_code, o.statistic_id
