@@ -77,11 +77,12 @@ def events_timeline(exports: Path | None) -> Figure:
 def launches(exports: Path | None) -> Figure:
     """Satellites launched for Pakistan, by launch vehicle, marking those after the paper."""
     table = load("satellite_launches", exports).sort_values(["launch_date", "satellite_id"])
-    vehicles = sorted(table["launch_vehicle"].astype(str).unique())
+    vehicle = table["launch_vehicle"].astype(str).where(table["launch_vehicle"].notna(), "not reported")
+    vehicles = sorted(vehicle.unique())
     figure, ax = _figure(9, 0.45 * len(vehicles) + 1.6)
     same_day = table.groupby("launch_date").cumcount()  # 0, 1, ... for satellites sharing a launch
-    for row, nth in zip(table.itertuples(), same_day, strict=True):
-        y = vehicles.index(str(row.launch_vehicle))
+    for row, nth, name in zip(table.itertuples(), same_day, vehicle, strict=True):
+        y = vehicles.index(name)
         filled = bool(row.in_paper)
         ax.plot(
             [row.launch_date],
@@ -101,7 +102,7 @@ def launches(exports: Path | None) -> Figure:
         )
     ax.set_yticks(range(len(vehicles)), vehicles)
     ax.invert_yaxis()
-    ax.set_xlabel("launch date (UTC); filled: named in the paper, open: launched after it")
+    ax.set_xlabel("launch date (UTC); filled: named in the paper, open: from the public record")
     ax.set_title(f"Satellites launched by China for Pakistan ({len(table)} satellites)")
     return figure
 
@@ -141,47 +142,72 @@ def agricultural_projects(exports: Path | None) -> Figure:
     return figure
 
 
+PROVINCES = {
+    "PK-BA": "Balochistan",
+    "PK-KP": "Khyber Pakhtunkhwa",
+    "PK-SD": "Sindh",
+    "PK-PB": "Punjab",
+    "PK-IS": "Islamabad",
+    "PK-GB": "Gilgit-Baltistan",
+}
+
+
 def security(exports: Path | None) -> Figure:
-    """The paper's terrorism counts, and the people killed in each incident it describes."""
+    """Attacks on Chinese targets by year and province, their dead (Chinese nationals apart),
+    and each compiler's annual count of attacks nationwide."""
     from matplotlib.figure import Figure
 
+    incidents = load("security_incidents", exports)
+    chinese = incidents[incidents["chinese_target"] != "none"]
     stats = load("terrorism_statistics", exports)
-    incidents = load("security_incidents", exports).sort_values(["date_start", "incident_id"])
-    counts = stats[stats["unit"] == "count"].sort_values(["period_start", "statistic_id"])
-    figure = Figure(figsize=(10, 0.28 * len(counts) + 2.2), layout="constrained")
-    left, right = figure.subplots(1, 2, width_ratios=(3, 2))
-    for y, row in enumerate(counts.itertuples()):
-        left.barh(
-            y,
-            row.value,
-            color="#d95f02",
-            hatch="//" if row.is_derived else None,
-            edgecolor="white" if not row.is_derived else "#7f3000",
-        )
-        qualifier = {"at_least": "≥ ", "approximately": "≈ "}.get(str(row.value_qualifier), "")
-        left.annotate(
-            f"{qualifier}{row.value:g}", (row.value, y), xytext=(3, -3), textcoords="offset points"
-        )
-    left.set_yticks(range(len(counts)), list(counts["statistic_id"]), fontsize=7)
-    left.invert_yaxis()
-    left.set_xscale("log")
-    left.set_xlabel("count (log scale); hatched: derived from the paper's figures")
-    left.set_title("Terrorism counts stated in the paper", fontsize=9)
-    known = incidents[incidents["killed"].notna()]
-    right.barh(range(len(known)), known["killed"].astype(float), color="#7570b3")
-    for y, row in enumerate(known.itertuples()):
-        qualifier = "≥ " if row.killed_qualifier == "at_least" else ""
-        right.annotate(
-            f"{qualifier}{row.killed}", (row.killed, y), xytext=(3, -3), textcoords="offset points"
-        )
-    right.set_yticks(
-        range(len(known)),
-        [f"{r.date} {r.area_code}" for r in known.itertuples()],
-        fontsize=7,
+    annual = stats[
+        (~stats["in_paper"]) & (stats["indicator"] == "terrorist_attacks")
+    ].sort_values("period_start")
+    years = list(range(int(chinese["year"].min()), int(chinese["year"].max()) + 1))
+    figure = Figure(figsize=(10, 8), layout="constrained")
+    by_area, by_toll, trend = figure.subplots(3, 1, height_ratios=(3, 2, 3))
+    bottom = [0] * len(years)
+    areas = [a for a in PROVINCES if (chinese["area_code"] == a).any()]
+    for i, area in enumerate(areas):
+        counts = [int(((chinese["area_code"] == area) & (chinese["year"] == y)).sum()) for y in years]
+        by_area.bar(years, counts, bottom=bottom, color=PALETTE[i], label=PROVINCES[area])
+        bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    by_area.set_ylabel("incidents")
+    by_area.legend(fontsize=7, ncols=len(areas), loc="upper left")
+    by_area.set_title(
+        f"Attacks on Chinese nationals, projects and premises in Pakistan, by year and "
+        f"province ({len(chinese)} incidents)",
+        fontsize=9,
     )
-    right.invert_yaxis()
-    right.set_xlabel("people killed, as stated")
-    right.set_title(f"Incidents with a stated toll ({len(known)} of {len(incidents)})", fontsize=9)
+    killed = chinese["killed"].astype("Float64").fillna(0)
+    chinese_killed = chinese["chinese_killed"].astype("Float64").fillna(0)
+    dead_chinese = [float(chinese_killed[chinese["year"] == y].sum()) for y in years]
+    dead_others = [
+        float((killed - chinese_killed)[chinese["year"] == y].sum()) for y in years
+    ]
+    by_toll.bar(years, dead_chinese, color="#d95f02", label="Chinese nationals")
+    by_toll.bar(years, dead_others, bottom=dead_chinese, color="#7570b3", label="others")
+    by_toll.set_ylabel("people killed")
+    by_toll.legend(fontsize=7, loc="upper left")
+    by_toll.set_title("People killed in those attacks (attackers not counted)", fontsize=9)
+    for axis in (by_area, by_toll):
+        axis.set_xticks(years[::2], [str(y) for y in years[::2]], fontsize=7)
+        axis.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    for i, (compiler, series) in enumerate(annual.groupby("compiling_organisation", observed=True)):
+        trend.plot(
+            series["period_start"].dt.year,
+            series["value"],
+            "o-",
+            color=PALETTE[i + 2],
+            label=str(compiler),
+        )
+    trend.set_ylabel("terrorist attacks a year")
+    trend.legend(fontsize=7, loc="upper right")
+    trend.set_title(
+        "Terrorist attacks in Pakistan a year, by compiler (each counts differently: "
+        "compare years within a line)",
+        fontsize=9,
+    )
     return figure
 
 
