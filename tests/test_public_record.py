@@ -44,7 +44,7 @@ def test_one_page_can_hold_a_series():
     # The News's report of PIPS figures prints "63 suicide attacks in 2008, 87 in 2009,
     # 68 in 2010, 45 in 2011, 33 in 2012, 46 in 2013 and 26 in 2014": six of those years
     # rest on it (2014 rests on PIPS's own page, preferred).
-    on_page = [r for r in rows("terrorism_statistics") if r["source_id"] == "the_news_pips_2008_figures"]
+    on_page = [r for r in rows("terrorism_statistics") if r["source_id"] == "the_news_undated_pips_report"]
     assert sorted(r["period_start"].year for r in on_page) == [2008, 2009, 2010, 2011, 2012, 2013]
     assert [r["value"] for r in sorted(on_page, key=lambda r: r["period_start"])] == [
         63,
