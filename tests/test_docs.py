@@ -48,12 +48,15 @@ BLOCKS = re.findall(r"^```(\w*)\n(.*?)^```$", README, re.DOTALL | re.MULTILINE)
 PYTHON_BLOCKS = [code for language, code in BLOCKS if language == "python"]
 SHELL_BLOCKS = [code for language, code in BLOCKS if language == "sh"]
 CONSOLE_BLOCKS = [code for language, code in BLOCKS if language == "console"]
+TEXT_BLOCKS = [code for language, code in BLOCKS if language == "text"]
 BIN = Path(sys.executable).parent
+RELEASE_0_1_0 = "0bce4e4"
 
 
 def test_every_readme_block_is_one_the_tests_run():
-    """python blocks are executed, sh blocks run line by line, console blocks replayed."""
-    assert {language for language, _ in BLOCKS} <= {"python", "sh", "console"}
+    """python blocks are executed, sh blocks run line by line, console blocks replayed,
+    the text block (the diff from 0.1.0) recomputed."""
+    assert {language for language, _ in BLOCKS} <= {"python", "sh", "console", "text"}
     assert len(BLOCKS) == len(re.findall(r"^```\w", README, re.MULTILINE))
 
 
@@ -151,6 +154,24 @@ def _set_cell(path: Path, line: int, column: str, value: str) -> None:
         csv.writer(fh, lineterminator="\n").writerows(records)
 
 
+def test_readme_diff_from_0_1_0_is_what_cpcd_prints():
+    """The README's summary of the changes since 0.1.0 is the first line per table of
+    `cpcd diff` between that release's commit and the current one."""
+    if subprocess.run(["git", "cat-file", "-e", RELEASE_0_1_0], cwd=ROOT).returncode:
+        pytest.skip(f"commit {RELEASE_0_1_0} (release 0.1.0) is not in this clone's history")
+    (summary,) = TEXT_BLOCKS
+    done = subprocess.run(
+        [str(BIN / "cpcd"), "diff", RELEASE_0_1_0, "HEAD"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = [line for line in done.stdout.splitlines() if line and not line.startswith(" ")]
+    assert printed == summary.splitlines()
+
+
 def test_readme_validation_report_is_what_cpcd_prints(tmp_path):
     """The README's report, replayed: its problems are planted into a copy and checked for."""
     (transcript,) = CONSOLE_BLOCKS
@@ -185,7 +206,7 @@ def test_data_dictionary_is_current():
 
 def test_a_stale_data_dictionary_is_reported(tmp_path):
     stale_copy = tmp_path / "data-dictionary.md"
-    stale_copy.write_text(DICTIONARY.read_text().replace("| 35 |", "| 34 |", 1), encoding="utf-8")
+    stale_copy.write_text(DICTIONARY.read_text().replace("| 76 |", "| 75 |", 1), encoding="utf-8")
     done = subprocess.run(
         [str(BIN / "cpcd"), "docs", "--check", "--path", str(stale_copy)],
         capture_output=True,
