@@ -9,7 +9,6 @@ outside source with an address.
 from __future__ import annotations
 
 import pytest
-
 from conftest import DATA, read_rows, schema
 from paper import PAPER_PATH, Paragraph, occurrences, paragraphs
 

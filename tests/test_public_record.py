@@ -44,7 +44,9 @@ def test_one_page_can_hold_a_series():
     # The News's report of PIPS figures prints "63 suicide attacks in 2008, 87 in 2009,
     # 68 in 2010, 45 in 2011, 33 in 2012, 46 in 2013 and 26 in 2014": six of those years
     # rest on it (2014 rests on PIPS's own page, preferred).
-    on_page = [r for r in rows("terrorism_statistics") if r["source_id"] == "the_news_undated_pips_report"]
+    on_page = [
+        r for r in rows("terrorism_statistics") if r["source_id"] == "the_news_undated_pips_report"
+    ]
     assert sorted(r["period_start"].year for r in on_page) == [2008, 2009, 2010, 2011, 2012, 2013]
     assert [r["value"] for r in sorted(on_page, key=lambda r: r["period_start"])] == [
         63,
@@ -68,7 +70,13 @@ def test_every_launch_is_on_a_chinese_rocket_from_badr_1_on():
     chinese = re.compile(r"(Long March \d[A-Z]?|Kuaizhou-1A|Jielong-3)")
     for row in rows("satellite_launches"):
         assert row["launch_vehicle"] is None or chinese.fullmatch(row["launch_vehicle"])
-        assert row["launch_site"] in {"Jiuquan", "Taiyuan", "Wenchang", "Xichang", "Yangjiang sea launch"}
+        assert row["launch_site"] in {
+            "Jiuquan",
+            "Taiyuan",
+            "Wenchang",
+            "Xichang",
+            "Yangjiang sea launch",
+        }
     first = min(rows("satellite_launches"), key=lambda r: r["launch_date"])
     # Badr-1, Pakistan's first satellite: 16 July 1990 on a Long March 2E from Xichang.
     assert (first["satellite_id"], str(first["launch_date"]), first["launch_vehicle"]) == (
@@ -97,7 +105,10 @@ def test_the_paper_attacks_of_march_2024_are_not_repeated():
 def test_killed_leaves_out_the_attackers():
     by_id = {r["incident_id"]: r for r in rows("security_incidents")}
     # Gwadar Port Authority, 20 March 2024: two soldiers and eight attackers died.
-    assert (by_id["gwadar_port_authority_attack"]["killed"], by_id["gwadar_port_authority_attack"]["attackers_killed"]) == (2, 8)
+    assert (
+        by_id["gwadar_port_authority_attack"]["killed"],
+        by_id["gwadar_port_authority_attack"]["attackers_killed"],
+    ) == (2, 8)
     # Chinese consulate, Karachi, 2018: two police and two visa applicants; three attackers.
     consulate = by_id["karachi_chinese_consulate_attack_2018"]
     assert (consulate["killed"], consulate["attackers_killed"]) == (4, 3)
@@ -118,7 +129,21 @@ def test_each_compiler_has_one_figure_per_indicator_and_year():
     assert max(keys.values()) == 1
 
 
-WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
 
 
 def test_each_annual_figure_is_in_its_quote():

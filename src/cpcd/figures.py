@@ -50,9 +50,10 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     return figure, figure.subplots()
 
 
-def _span(ax: Axes, y: float, start, end, color: str) -> None:
+def _span(ax: Axes, y: float, start, end, color: str, filled: bool = True) -> None:
     """A date as a point at its first day and, when it is not a day, a bar over its span."""
-    ax.plot([start], [y], "o", color=color, markersize=4, zorder=3)
+    face = color if filled else "white"
+    ax.plot([start], [y], "o", color=color, markerfacecolor=face, markersize=4, zorder=3)
     if end > start:
         ax.plot([start, end], [y, y], "-", color=color, linewidth=3, alpha=0.5)
 
@@ -65,10 +66,13 @@ def events_timeline(exports: Path | None) -> Figure:
     figure, ax = _figure(9, 0.45 * len(used) + 1.4)
     for row in events.itertuples():
         y = used.index(row.domain)
-        _span(ax, y, row.date_start, row.date_end, PALETTE[y % len(PALETTE)])
+        _span(ax, y, row.date_start, row.date_end, PALETTE[y % len(PALETTE)], bool(row.in_paper))
     ax.set_yticks(range(len(used)), [d.replace("_", " ") for d in used])
     ax.invert_yaxis()
-    ax.set_xlabel("date (a bar spans a date known only to the month or year)")
+    ax.set_xlabel(
+        "date (bar: known to the decade, year or month only); "
+        "filled: in the paper, open: public record"
+    )
     first, last = events["date_start"].min().year, events["date_end"].max().year
     ax.set_title(f"Bilateral events by domain, {first} to {last} ({len(events)} events)")
     return figure
@@ -77,7 +81,9 @@ def events_timeline(exports: Path | None) -> Figure:
 def launches(exports: Path | None) -> Figure:
     """Satellites launched for Pakistan, by launch vehicle, marking those after the paper."""
     table = load("satellite_launches", exports).sort_values(["launch_date", "satellite_id"])
-    vehicle = table["launch_vehicle"].astype(str).where(table["launch_vehicle"].notna(), "not reported")
+    vehicle = (
+        table["launch_vehicle"].astype(str).where(table["launch_vehicle"].notna(), "not reported")
+    )
     vehicles = sorted(vehicle.unique())
     figure, ax = _figure(9, 0.45 * len(vehicles) + 1.6)
     same_day = table.groupby("launch_date").cumcount()  # 0, 1, ... for satellites sharing a launch
@@ -160,16 +166,18 @@ def security(exports: Path | None) -> Figure:
     incidents = load("security_incidents", exports)
     chinese = incidents[incidents["chinese_target"] != "none"]
     stats = load("terrorism_statistics", exports)
-    annual = stats[
-        (~stats["in_paper"]) & (stats["indicator"] == "terrorist_attacks")
-    ].sort_values("period_start")
+    annual = stats[(~stats["in_paper"]) & (stats["indicator"] == "terrorist_attacks")].sort_values(
+        "period_start"
+    )
     years = list(range(int(chinese["year"].min()), int(chinese["year"].max()) + 1))
     figure = Figure(figsize=(10, 8), layout="constrained")
     by_area, by_toll, trend = figure.subplots(3, 1, height_ratios=(3, 2, 3))
     bottom = [0] * len(years)
     areas = [a for a in PROVINCES if (chinese["area_code"] == a).any()]
     for i, area in enumerate(areas):
-        counts = [int(((chinese["area_code"] == area) & (chinese["year"] == y)).sum()) for y in years]
+        counts = [
+            int(((chinese["area_code"] == area) & (chinese["year"] == y)).sum()) for y in years
+        ]
         by_area.bar(years, counts, bottom=bottom, color=PALETTE[i], label=PROVINCES[area])
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     by_area.set_ylabel("incidents")
@@ -182,9 +190,7 @@ def security(exports: Path | None) -> Figure:
     killed = chinese["killed"].astype("Float64").fillna(0)
     chinese_killed = chinese["chinese_killed"].astype("Float64").fillna(0)
     dead_chinese = [float(chinese_killed[chinese["year"] == y].sum()) for y in years]
-    dead_others = [
-        float((killed - chinese_killed)[chinese["year"] == y].sum()) for y in years
-    ]
+    dead_others = [float((killed - chinese_killed)[chinese["year"] == y].sum()) for y in years]
     by_toll.bar(years, dead_chinese, color="#d95f02", label="Chinese nationals")
     by_toll.bar(years, dead_others, bottom=dead_chinese, color="#7570b3", label="others")
     by_toll.set_ylabel("people killed")
