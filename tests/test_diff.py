@@ -47,8 +47,8 @@ EXPECTED = {
         "removed": [],
         "changed": [
             {
-                "key": "prsc_eo2",
-                "fields": {"launch_datetime_utc": {"old": None, "new": "2026-02-12T03:00:00Z"}},
+                "key": "hs_1",
+                "fields": {"launch_datetime_utc": {"old": None, "new": "2025-10-19T03:00:00Z"}},
             }
         ],
         "columns_added": [],
@@ -75,9 +75,9 @@ def make_version_two(root: Path) -> None:
     events.write_text("\n".join(kept))
     launches = root / "data" / "satellite_launches.csv"
     text = launches.read_text()
-    assert "2026-02-12,,Jielong-3" in text
+    assert "hs_1,HS-1,,2025-10-19,," in text
     launches.write_text(
-        text.replace("2026-02-12,,Jielong-3", "2026-02-12,2026-02-12T03:00:00Z,Jielong-3")
+        text.replace("hs_1,HS-1,,2025-10-19,,", "hs_1,HS-1,,2025-10-19,2025-10-19T03:00:00Z,")
     )
 
 
@@ -106,7 +106,7 @@ def test_diff_command_prints_and_emits_json(versions):
     text = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300).stdout
     assert "bilateral_events: 1 added, 1 removed, 1 changed" in text
     assert "  - cpec_tenth_anniversary" in text
-    assert "  ~ prsc_eo2: launch_datetime_utc: None -> '2026-02-12T03:00:00Z'" in text
+    assert "  ~ hs_1: launch_datetime_utc: None -> '2025-10-19T03:00:00Z'" in text
     as_json = subprocess.run(
         [*command, "--json"], capture_output=True, text=True, check=True, timeout=300
     ).stdout

@@ -86,6 +86,8 @@ def test_quote_word_limit_is_declared_in_the_schemas():
             pattern = re.compile(fields[name]["constraints"]["pattern"])
             assert pattern.fullmatch(" ".join(["word"] * MAX_QUOTE_WORDS))
             assert not pattern.fullmatch(" ".join(["word"] * (MAX_QUOTE_WORDS + 1)))
+            # Quotes are stored with whitespace normalised: no line breaks or double spaces.
+            assert not pattern.fullmatch("two\rwords") and not pattern.fullmatch("two  words")
 
 
 needs_paper = pytest.mark.skipif(

@@ -158,14 +158,25 @@ def test_terrorism_trend(exports):
 
 def test_security_incidents_by_area(exports):
     incidents = csv("security_incidents")
-    incidents["killed"] = pd.to_numeric(incidents["killed"])
+    for column in ("killed", "chinese_killed", "attackers_killed"):
+        incidents[column] = pd.to_numeric(incidents[column])
     incidents["year"] = incidents["year"].astype(int)
+    incidents["on_chinese_target"] = incidents["chinese_target"] != "none"
+    incidents["in_paper"] = incidents["in_paper"] == "true"
+
+    def total(s: pd.Series):
+        return s.sum() if s.notna().any() else None
+
     expected = (
         incidents.groupby(["area_code", "year"])
         .agg(
             incidents=("incident_id", "size"),
-            killed=("killed", lambda s: s.sum() if s.notna().any() else None),
+            incidents_on_chinese_targets=("on_chinese_target", "sum"),
+            killed=("killed", total),
             incidents_with_toll=("killed", "count"),
+            chinese_killed=("chinese_killed", total),
+            attackers_killed=("attackers_killed", total),
+            incidents_in_paper=("in_paper", "sum"),
         )
         .reset_index()
     )
