@@ -76,15 +76,16 @@ def text_table(frame: pd.DataFrame, table: Table) -> pa.Table:
     return pa.table({f.name: _text_column(frame[f.name], f.type) for f in table.fields})
 
 
-# Python's csv module with QUOTE_MINIMAL and "\n" line ends quotes a cell holding a
-# comma, a quote or a line feed; the writer below does the same (a test holds them equal).
-NEEDS_QUOTES = '[,"\n]'
+# RFC 4180: a cell holding a comma, a quote, a line feed or a carriage return is quoted.
+# (Python's csv module with "\n" line ends does not quote a carriage return, which CSV
+# readers take for a line break.)
+NEEDS_QUOTES = '[,"\n\r]'
 
 
 def _csv_cells(text: pa.ChunkedArray, field_type: str) -> pa.ChunkedArray:
     """Cells as CSV text: quoted (quotes doubled) where needed, empty for missing values.
 
-    Only text can hold a comma, a quote or a line feed; a column that holds none
+    Only text can hold a comma, a quote or a line break; a column that holds none
     is passed through.
     """
     text = pc.cast(text, pa.large_string())
