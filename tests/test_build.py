@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -23,7 +26,10 @@ from conftest import (
 
 import cpcd
 from cpcd.build import build
+from cpcd.integrity import verify
 from cpcd.problems import CpcdError
+
+BIN = Path(sys.executable).parent
 
 
 def expected(table):
@@ -263,3 +269,33 @@ def test_dates_are_days_not_padded_guesses(exports):
     assert (row["date"], row["date_precision"]) == ("2010", "year")
     assert row["date_start"].date() == date(2010, 1, 1)
     assert row["date_end"].date() == date(2010, 12, 31)
+
+
+def test_a_path_with_a_quote_builds_and_verifies(tmp_path):
+    """An apostrophe in the output path reaches DuckDB as a path, not as broken SQL."""
+    out = tmp_path / "it's" / "exports"
+    done = subprocess.run(
+        [str(BIN / "cpcd"), "build", "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "views" / "timeline.csv").exists()
+    assert verify(out) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["{not json", "[]", '{"resources": 3}', '{"resources": [{"name": "x"}]}']
+)
+def test_verify_reports_a_broken_descriptor(exports, tmp_path, text):
+    """A broken exports/datapackage.json is a problem named by file, with exit status 1."""
+    folder = tmp_path / "exports"
+    shutil.copytree(exports, folder)
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [str(BIN / "cpcd"), "verify", str(folder)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"{folder / 'datapackage.json'}:" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cpcd.metadata import Field, Table
+from cpcd.sql import identifier, literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,12 +122,12 @@ def pandera_schema(table: Table) -> pandera.DataFrameSchema:
 
 
 def _primary_key(table: Table) -> str:
-    return "PRIMARY KEY (" + ", ".join(f'"{k}"' for k in table.primary_key) + ")"
+    return "PRIMARY KEY (" + ", ".join(identifier(k) for k in table.primary_key) + ")"
 
 
 def duckdb_primary_key(table: Table) -> str:
     """The primary key of a table created by ``duckdb_ddl(table, key_after_load=True)``."""
-    return f'ALTER TABLE "{table.name}" ADD {_primary_key(table)}'
+    return f"ALTER TABLE {identifier(table.name)} ADD {_primary_key(table)}"
 
 
 def arrow_type(field: Field) -> pa.DataType:
@@ -160,25 +161,21 @@ def arrow_schema(table: Table) -> pa.Schema:
     )
 
 
-def sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _column_ddl(table: Table, f: Field) -> str:
-    parts = [f'"{f.name}"', DUCKDB_TYPES[f.type]]
+    parts = [identifier(f.name), DUCKDB_TYPES[f.type]]
     if f.required or f.name in table.primary_key:
         parts.append("NOT NULL")
     if f.unique and table.primary_key != (f.name,):
         parts.append("UNIQUE")
     checks = []
     if f.enum is not None:
-        checks.append(f'"{f.name}" IN ({", ".join(sql_string(v) for v in f.enum)})')
+        checks.append(f"{identifier(f.name)} IN ({', '.join(literal(v) for v in f.enum)})")
     if f.pattern is not None:
-        checks.append(f'regexp_full_match("{f.name}", {sql_string(f.pattern)})')
+        checks.append(f"regexp_full_match({identifier(f.name)}, {literal(f.pattern)})")
     if f.minimum is not None:
-        checks.append(f'"{f.name}" >= {f.minimum}')
+        checks.append(f"{identifier(f.name)} >= {f.minimum}")
     if f.maximum is not None:
-        checks.append(f'"{f.name}" <= {f.maximum}')
+        checks.append(f"{identifier(f.name)} <= {f.maximum}")
     parts.extend(f"CHECK ({c})" for c in checks)
     return " ".join(parts)
 
@@ -194,13 +191,14 @@ def duckdb_ddl(table: Table, key_after_load: bool = False) -> list[str]:
     if not key_after_load:
         lines.append(_primary_key(table))
     for fk in table.foreign_keys:
-        cols = ", ".join(f'"{c}"' for c in fk.fields)
-        refs = ", ".join(f'"{c}"' for c in fk.reference_fields)
-        lines.append(f'FOREIGN KEY ({cols}) REFERENCES "{fk.resource}" ({refs})')
-    statements = ['CREATE TABLE "' + table.name + '" (\n  ' + ",\n  ".join(lines) + "\n)"]
-    statements.append(f'COMMENT ON TABLE "{table.name}" IS {sql_string(table.description)}')
+        cols = ", ".join(identifier(c) for c in fk.fields)
+        refs = ", ".join(identifier(c) for c in fk.reference_fields)
+        lines.append(f"FOREIGN KEY ({cols}) REFERENCES {identifier(fk.resource)} ({refs})")
+    name = identifier(table.name)
+    statements = [f"CREATE TABLE {name} (\n  " + ",\n  ".join(lines) + "\n)"]
+    statements.append(f"COMMENT ON TABLE {name} IS {literal(table.description)}")
     statements.extend(
-        f'COMMENT ON COLUMN "{table.name}"."{f.name}" IS {sql_string(f.description)}'
+        f"COMMENT ON COLUMN {name}.{identifier(f.name)} IS {literal(f.description)}"
         for f in table.fields
     )
     return statements

@@ -34,6 +34,7 @@ from cpcd.integrity import DIGEST_KEY, METADATA_TABLE, content_digest, sha256, w
 from cpcd.metadata import Package, Table
 from cpcd.paths import DUCKDB_FILE
 from cpcd.problems import CpcdError
+from cpcd.sql import identifier, literal
 from cpcd.views import create_views, export_views, load_views
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -182,8 +183,8 @@ def write_duckdb(package: Package, out: Path) -> str:
             table = package.tables[name]
             for statement in duckdb_ddl(table, key_after_load=True):
                 con.execute(statement)
-            parquet = (out / "parquet" / f"{name}.parquet").as_posix().replace("'", "''")
-            con.execute(f"INSERT INTO \"{name}\" SELECT * FROM read_parquet('{parquet}')")
+            parquet = (out / "parquet" / f"{name}.parquet").as_posix()
+            con.execute(f"INSERT INTO {identifier(name)} SELECT * FROM read_parquet(?)", [parquet])
             con.execute(duckdb_primary_key(table))
         create_views(con, views)
         if views:
@@ -202,7 +203,7 @@ def write_duckdb(package: Package, out: Path) -> str:
             ("created", "Release time of this version, RFC 3339, UTC."),
             ("digest", "sha256 over a canonical dump of every other table and view, sorted."),
         ):
-            con.execute(f"COMMENT ON COLUMN {METADATA_TABLE}.{column} IS '{text}'")
+            con.execute(f"COMMENT ON COLUMN {METADATA_TABLE}.{column} IS {literal(text)}")
         con.execute(
             f"INSERT INTO {METADATA_TABLE} VALUES (?, ?, ?)",
             [package.version, created(package), digest],

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from cpcd.paths import DUCKDB_FILE
 from cpcd.problems import Problem
+from cpcd.sql import identifier, literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -57,16 +58,16 @@ def content_digest(con: duckdb.DuckDBPyConnection) -> str:
     digest = hashlib.sha256()
     with tempfile.TemporaryDirectory(prefix="cpcd-digest-") as tmp:
         dump = Path(tmp) / "rows.csv"
-        target = dump.as_posix().replace("'", "''")
+        target = literal(dump)
         for name, definition in relations:
-            relation = con.execute(f'select * from "{name}" limit 0')
+            relation = con.execute(f"select * from {identifier(name)} limit 0")
             columns = [(d[0], str(d[1])) for d in relation.description]
             digest.update(repr((name, columns)).encode())
             if definition is not None:
                 digest.update(definition.encode())
                 continue
             con.execute(
-                f"COPY (select * from \"{name}\" order by all) TO '{target}' "
+                f"COPY (select * from {identifier(name)} order by all) TO {target} "
                 "(FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', NULLSTR '\\N')"
             )
             _feed(digest, dump)
@@ -112,8 +113,19 @@ def verify(folder: Path) -> list[Problem]:
     if not descriptor_path.exists():
         problem(descriptor_path, "file not found")
         return problems
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    for resource in descriptor.get("resources", []):
+    try:
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        problems.append(Problem(str(descriptor_path), line, None, None, f"not valid JSON ({exc})"))
+        return problems
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("path"), str) for r in resources
+    ):
+        problem(descriptor_path, "not a data package: no list of resources with paths")
+        return problems
+    for resource in resources:
         path = folder / resource["path"]
         if path.exists() and resource.get("hash") != f"sha256:{sha256(path)}":
             problem(path, "hash differs from datapackage.json")

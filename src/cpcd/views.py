@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpcd.derive import sql_string
 from cpcd.problems import CpcdError, Problem
+from cpcd.sql import identifier, literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -47,8 +47,8 @@ def create_views(con: duckdb.DuckDBPyConnection, views: list[View]) -> None:
     problems = []
     for view in views:
         try:
-            con.execute(f'CREATE VIEW "{view.name}" AS\n{view.sql}')
-            con.execute(f'COMMENT ON VIEW "{view.name}" IS {sql_string(view.description)}')
+            con.execute(f"CREATE VIEW {identifier(view.name)} AS\n{view.sql}")
+            con.execute(f"COMMENT ON VIEW {identifier(view.name)} IS {literal(view.description)}")
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             problems.append(Problem(str(view.path), None, None, None, f"view: {message}"))
@@ -63,9 +63,9 @@ def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -
     out.mkdir(parents=True, exist_ok=True)
     for view in views:
         # Each view runs once; DuckDB writes the CSV from the rows it returned.
-        table = con.sql(f'SELECT * FROM "{view.name}"').to_arrow_table()
+        table = con.sql(f"SELECT * FROM {identifier(view.name)}").to_arrow_table()
         pq.write_table(
             table.replace_schema_metadata(None), out / f"{view.name}.parquet", compression="zstd"
         )
-        target = (out / f"{view.name}.csv").as_posix().replace("'", "''")
-        con.from_arrow(table).write_csv(target, header=True, sep=",")
+        # A file name, not SQL: the path goes to DuckDB's Python API as it is.
+        con.from_arrow(table).write_csv(str(out / f"{view.name}.csv"), header=True, sep=",")
