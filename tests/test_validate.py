@@ -379,3 +379,67 @@ def test_text_columns_are_read_as_pandas_strings():
         for f in table.fields:
             if f.type == "string":
                 assert isinstance(frame[f.name].dtype, pd.StringDtype), (table.name, f.name)
+
+
+# Cross-field rules are declared in the schemas, not keyed to column names.
+
+
+def _rename_column(root, table: str, old: str, new: str, in_rules: bool) -> None:
+    """Rename a column in a copied package's schema and CSV header (and, if asked, in the
+    rule properties that name it)."""
+    import json
+
+    path = root / "schemas" / f"{table}.json"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    for field in spec["fields"]:
+        if field["name"] == old:
+            field["name"] = new
+        if in_rules:
+            for key in ("cpcd:edtf",):
+                if isinstance(field.get(key), dict):
+                    field[key] = {r: (new if f == old else f) for r, f in field[key].items()}
+            if field.get("cpcd:rangeEnd") == old:
+                field["cpcd:rangeEnd"] = new
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    data = root / "data" / f"{table}.csv"
+    header, rest = data.read_text(encoding="utf-8").split("\n", 1)
+    data.write_text(",".join(new if c == old else c for c in header.split(",")) + "\n" + rest)
+
+
+def test_renaming_a_column_a_rule_names_is_a_metadata_problem(tmp_path):
+    descriptor = copy_package(tmp_path)
+    _rename_column(tmp_path, "bilateral_events", "date_start", "first_day", in_rules=False)
+    with pytest.raises(Exception) as raised:
+        load_package(descriptor)
+    rules = [p.rule for p in raised.value.problems]
+    assert "cpcd:edtf.start must name a date field of this table" in rules
+    assert "cpcd:rangeEnd must name a date field of this table" not in rules  # on date_start
+    assert any("cpcd:" in r for r in rules)
+
+
+def test_a_renamed_column_keeps_its_checks(tmp_path):
+    descriptor = copy_package(tmp_path)
+    _rename_column(tmp_path, "bilateral_events", "date_start", "first_day", in_rules=True)
+    path = tmp_path / "data" / "bilateral_events.csv"
+    line = line_of(path, "cultural_centres_memorandum")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[line - 1] = lines[line - 1].replace("2010-01-01", "2010-02-01", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = validate(descriptor).problems
+    assert [(p.line, p.column, p.value, p.rule) for p in problems] == [
+        (line, "first_day", "2010-02-01", "date-bounds: must be the first day that date denotes")
+    ]
+
+
+def test_a_column_called_date_without_the_rule_is_not_read_as_edtf(tmp_path):
+    import json
+
+    copy_package(tmp_path)
+    path = tmp_path / "schemas" / "context_events.json"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    for field in spec["fields"]:
+        field.pop("cpcd:edtf", None)
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    table = load_package(tmp_path / "datapackage.json").tables["context_events"]
+    assert table.edtf_rules() == []
+    assert load_package(DESCRIPTOR).tables["context_events"].edtf_rules() != []

@@ -17,11 +17,39 @@ from cpcd.problems import CpcdError, Problem
 
 SUPPORTED_TYPES = {"string", "integer", "number", "boolean", "date", "datetime"}
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
-# Fields of a table whose row carries a date as EDTF text plus derived bounds.
-DATE_GROUP = ("date", "date_precision", "date_start", "date_end", "year")
-# Text fields that hold EDTF dates: these names, and every name ending in "_edtf".
-# A field "<x>_edtf" beside a date field "<x>" gives that day where it is known to the day.
-EDTF_NAMES = ("date", "issued")
+# Cross-field rules are declared in the Table Schemas with these custom properties
+# (never inferred from a column's name), and checked against the table's fields here.
+EDTF_KEY = "cpcd:edtf"  # on a text field holding EDTF: which fields hold its bounds
+RANGE_KEY = "cpcd:rangeEnd"  # on a date field: the field it may not come after
+ROW_REFERENCE_KEY = "cpcd:rowReference"  # on a table: columns that name a row of another
+EDTF_ROLES = {
+    "precision": "string",
+    "start": "date",
+    "end": "date",
+    "year": "integer",
+    "day": "date",
+}
+
+
+@dataclass(frozen=True)
+class EdtfRule:
+    """An EDTF text field and the fields that must agree with it (any may be absent)."""
+
+    field: str
+    precision: str | None = None
+    start: str | None = None
+    end: str | None = None
+    year: str | None = None
+    day: str | None = None  # the day the text denotes, empty when it is not a day
+
+
+@dataclass(frozen=True)
+class RowReference:
+    """Three columns naming a table, a row key (``|``-joined) and a column of that table."""
+
+    table: str
+    key: str
+    field: str
 
 
 @dataclass(frozen=True)
@@ -40,6 +68,8 @@ class Field:
     maximum: float | None = None
     example: Any = None
     unit: str | None = None  # a custom property: what a number counts or measures
+    edtf: dict[str, str] | None = None  # cpcd:edtf, as written
+    range_end: str | None = None  # cpcd:rangeEnd, as written
 
 
 @dataclass(frozen=True)
@@ -67,36 +97,17 @@ class Table:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    def edtf_rules(self) -> list[EdtfRule]:
+        return [EdtfRule(f.name, **f.edtf) for f in self.fields if f.edtf is not None]
+
+    def ranges(self) -> list[tuple[str, str]]:
+        """(start, end) date fields: the start may not come after the end."""
+        return [(f.name, f.range_end) for f in self.fields if f.range_end is not None]
+
     @property
-    def has_date_group(self) -> bool:
-        return set(DATE_GROUP) <= set(self.field_names)
-
-    def edtf_fields(self) -> list[str]:
-        return [
-            f.name
-            for f in self.fields
-            if f.type == "string" and (f.name in EDTF_NAMES or f.name.endswith("_edtf"))
-        ]
-
-    def edtf_day_pairs(self) -> list[tuple[str, str]]:
-        """(``<x>_edtf``, ``<x>``) pairs: ``<x>`` holds the EDTF value's day, if it has one."""
-        dates = {f.name for f in self.fields if f.type == "date"}
-        return [
-            (name, name.removesuffix("_edtf"))
-            for name in self.edtf_fields()
-            if name.endswith("_edtf") and name.removesuffix("_edtf") in dates
-        ]
-
-    def range_pairs(self) -> list[tuple[str, str]]:
-        """Date field pairs ``<x>start``/``<x>end`` whose start may not follow their end."""
-        names = set(self.field_names)
-        return [
-            (f.name, f.name[: -len("start")] + "end")
-            for f in self.fields
-            if f.type == "date"
-            and f.name.endswith("start")
-            and f.name[: -len("start")] + "end" in names
-        ]
+    def row_reference(self) -> RowReference | None:
+        spec = self.schema.get(ROW_REFERENCE_KEY)
+        return RowReference(**spec) if isinstance(spec, dict) else None
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,8 @@ def _field(spec: dict[str, Any]) -> Field:
         maximum=constraints.get("maximum"),
         example=spec.get("example"),
         unit=spec.get("unit"),
+        edtf=spec.get(EDTF_KEY),
+        range_end=spec.get(RANGE_KEY),
     )
 
 
@@ -291,6 +304,7 @@ def check_consistency(package: Package) -> list[Problem]:
                         where, None, f.name, None, "every enum value needs a label in categories"
                     )
                 )
+        problems.extend(_check_declared_rules(table))
         for dup in {n for n in names if names.count(n) > 1}:
             problems.append(Problem(where, None, dup, None, "duplicate field name"))
         for key in table.primary_key:
@@ -325,4 +339,44 @@ def check_consistency(package: Package) -> list[Problem]:
                         f"foreign key must reference the primary key of {fk.resource}",
                     )
                 )
+    return problems
+
+
+def _check_declared_rules(table: Table) -> list[Problem]:
+    """The custom rule properties must name fields of this table, of the right types."""
+    where = str(table.schema_path)
+    types = {f.name: f.type for f in table.fields}
+    problems: list[Problem] = []
+
+    def need(field: str, key: str, target: object, kind: str) -> None:
+        if not isinstance(target, str) or types.get(target) != kind:
+            rule = f"{key} must name a {kind} field of this table"
+            problems.append(Problem(where, None, field, str(target), rule))
+
+    for f in table.fields:
+        if f.edtf is not None:
+            if f.type != "string" or not isinstance(f.edtf, dict):
+                rule = f"{EDTF_KEY} belongs on a string field and maps roles to fields"
+                problems.append(Problem(where, None, f.name, None, rule))
+                continue
+            for role, target in f.edtf.items():
+                if role not in EDTF_ROLES:
+                    rule = f"{EDTF_KEY} roles are {', '.join(EDTF_ROLES)}"
+                    problems.append(Problem(where, None, f.name, role, rule))
+                else:
+                    need(f.name, f"{EDTF_KEY}.{role}", target, EDTF_ROLES[role])
+        if f.range_end is not None:
+            if f.type != "date":
+                problems.append(
+                    Problem(where, None, f.name, None, f"{RANGE_KEY} belongs on a date field")
+                )
+            need(f.name, RANGE_KEY, f.range_end, "date")
+    spec = table.schema.get(ROW_REFERENCE_KEY)
+    if spec is not None:
+        if not isinstance(spec, dict) or set(spec) != {"table", "key", "field"}:
+            rule = f"{ROW_REFERENCE_KEY} maps table, key and field to columns"
+            problems.append(Problem(where, None, None, None, rule))
+        else:
+            for role, target in spec.items():
+                need(ROW_REFERENCE_KEY, f"{ROW_REFERENCE_KEY}.{role}", target, "string")
     return problems

@@ -161,9 +161,6 @@ def _isin(child: pd.DataFrame, parent: pd.DataFrame) -> np.ndarray:
     return pd.MultiIndex.from_frame(child.astype(object)).isin(index)
 
 
-ROW_REFERENCE = ("table_name", "row_id", "field")
-
-
 def _existing_keys(target: TableData, wanted: set[str]) -> set[str]:
     """Which of the ``wanted`` keys (as text) the target table has.
 
@@ -183,28 +180,32 @@ def _existing_keys(target: TableData, wanted: set[str]) -> set[str]:
 
 
 def check_row_references(data: dict[str, TableData]) -> list[Problem]:
-    """Rows that name another row by table, key and column (errata) must name one that exists."""
+    """Rows that name another row by table, key and column (the schema's cpcd:rowReference,
+    as in errata) must name one that exists."""
     problems = []
     for item in data.values():
-        if item.frame is None or not set(ROW_REFERENCE) <= set(item.table.field_names):
+        ref = item.table.row_reference
+        if item.frame is None or ref is None:
             continue
-        references = item.frame[list(ROW_REFERENCE)].dropna()
+        references = item.frame[[ref.table, ref.key, ref.field]].dropna()
         keys: dict[str, set[str]] = {}
-        for name, group in references.groupby("table_name", observed=True):
+        for name, group in references.groupby(ref.table, observed=True):
             target = data.get(str(name))
             if target is not None and target.frame is not None:
-                keys[str(name)] = _existing_keys(target, set(group["row_id"]))
+                keys[str(name)] = _existing_keys(target, set(group[ref.key]))
         for index, row in references.iterrows():
-            target = data.get(row["table_name"])
+            target = data.get(row[ref.table])
             if target is None or target.frame is None:
                 continue
             line = item.line(int(index))
-            if row["row_id"] not in keys[row["table_name"]]:
-                rule = f"row-reference: no {row['table_name']} row has this key"
-                problems.append(Problem(str(item.table.path), line, "row_id", row["row_id"], rule))
-            if row["field"] not in target.table.field_names:
-                rule = f"row-reference: {row['table_name']} has no such column"
-                problems.append(Problem(str(item.table.path), line, "field", row["field"], rule))
+            if row[ref.key] not in keys[row[ref.table]]:
+                rule = f"row-reference: no {row[ref.table]} row has this key"
+                problems.append(Problem(str(item.table.path), line, ref.key, row[ref.key], rule))
+            if row[ref.field] not in target.table.field_names:
+                rule = f"row-reference: {row[ref.table]} has no such column"
+                problems.append(
+                    Problem(str(item.table.path), line, ref.field, row[ref.field], rule)
+                )
     return problems
 
 
@@ -300,8 +301,8 @@ def _parse_edtf(text: pd.Series) -> Bounds:
 
 
 def check_dates(item: TableData) -> list[Problem]:
-    """Cross-field rules: EDTF is valid; precision, bounds, year and days agree with it;
-    ranges run forwards."""
+    """Cross-field rules declared in the schema: EDTF text is valid and its precision,
+    bounds, year and day agree with it (cpcd:edtf); ranges run forwards (cpcd:rangeEnd)."""
     table, frame = item.table, item.frame
     problems: list[Problem] = []
 
@@ -313,49 +314,55 @@ def check_dates(item: TableData) -> list[Problem]:
             value = cell_text(frame.at[index, column])
             problems.append(Problem(str(table.path), item.line(int(index)), column, value, rule))
 
-    for start, end in table.range_pairs():
+    for start, end in table.ranges():
         report(frame[start] > frame[end], end, f"range: {end} is before {start}")
 
-    parsed = {}
-    for name in table.edtf_fields():
-        bounds = _parse_edtf(frame[name])
-        unparsed = frame[name].notna() & ~bounds.ok
+    for rule in table.edtf_rules():
+        bounds = _parse_edtf(frame[rule.field])
+        unparsed = frame[rule.field].notna() & ~bounds.ok
         report(
-            unparsed, name, "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD or START/END)"
+            unparsed,
+            rule.field,
+            "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD, YYYX or START/END)",
         )
-        parsed[name] = bounds
-
-    for text_name, day_name in table.edtf_day_pairs():
-        bounds = parsed[text_name]
-        is_day = bounds.ok & (bounds.precision == "day")
-        expected = bounds.first.where(is_day)
-        actual = frame[day_name]
-        agree = (actual == expected).fillna(False) | (actual.isna() & expected.isna())
-        unreadable = frame[text_name].notna() & ~bounds.ok
-        rule = f"edtf-day: must be the day in {text_name}, or empty when that is not a day"
-        for index in frame.index[~agree & ~unreadable]:
-            value = cell_text(actual[index])
-            problems.append(Problem(str(table.path), item.line(int(index)), day_name, value, rule))
-
-    if not table.has_date_group or not parsed["date"].ok.any():
-        return problems
-    bounds = parsed["date"]
-    good = bounds.ok
-    rows = frame[good]
-    first, last = bounds.first[good], bounds.last[good]
-    precision_rule = "date-precision: must be the precision of date"
-    report(
-        rows["date_precision"].astype(object) != bounds.precision[good],
-        "date_precision",
-        precision_rule,
-    )
-    report(
-        rows["date_start"] != first,
-        "date_start",
-        "date-bounds: must be the first day that date denotes",
-    )
-    report(
-        rows["date_end"] != last, "date_end", "date-bounds: must be the last day that date denotes"
-    )
-    report(rows["year"] != first.dt.year, "year", "year: must be the year of date_start")
+        if rule.day is not None:
+            is_day = bounds.ok & (bounds.precision == "day")
+            expected = bounds.first.where(is_day)
+            actual = frame[rule.day]
+            agree = (actual == expected).fillna(False) | (actual.isna() & expected.isna())
+            message = f"edtf-day: must be the day in {rule.field}, or empty when that is not a day"
+            for index in frame.index[~agree & ~unparsed]:
+                value = cell_text(actual[index])
+                problems.append(
+                    Problem(str(table.path), item.line(int(index)), rule.day, value, message)
+                )
+        good = bounds.ok
+        if not good.any():
+            continue
+        rows = frame[good]
+        first, last = bounds.first[good], bounds.last[good]
+        if rule.precision is not None:
+            report(
+                rows[rule.precision].astype(object) != bounds.precision[good],
+                rule.precision,
+                f"date-precision: must be the precision of {rule.field}",
+            )
+        if rule.start is not None:
+            report(
+                rows[rule.start] != first,
+                rule.start,
+                f"date-bounds: must be the first day that {rule.field} denotes",
+            )
+        if rule.end is not None:
+            report(
+                rows[rule.end] != last,
+                rule.end,
+                f"date-bounds: must be the last day that {rule.field} denotes",
+            )
+        if rule.year is not None:
+            report(
+                rows[rule.year] != first.dt.year,
+                rule.year,
+                f"year: must be the year of {rule.start or rule.field}",
+            )
     return problems
