@@ -357,7 +357,6 @@ def _reference_cell(value, field_type: str) -> str:
 )
 @settings(deadline=None)
 def test_csv_writer_matches_the_csv_module(rows):
-    import io
 
     from cpcd.derive import pandas_dtype
     from cpcd.export import csv_bytes
