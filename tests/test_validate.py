@@ -46,6 +46,16 @@ def corrupt(tmp_path):
 # (table, key of the row edited, text to replace, replacement, column reported, start of the rule)
 CASES = [
     ("satellite_launches", "paksat_1r", "2011-08-11,", "2011-02-30,", "launch_date", "type:"),
+    # PakSat-1R rose at 00:15 on 12 August, Beijing time: 16:15 on 11 August, UTC. The
+    # Beijing date beside the UTC time is rejected.
+    (
+        "satellite_launches",
+        "paksat_1r",
+        "2011-08-11,2011-08-11T",
+        "2011-08-12,2011-08-11T",
+        "launch_date",
+        "day-of:",
+    ),
     ("satellite_launches", "paksat_1r", ",37779,", ",37779.5,", "norad_id", "type:"),
     ("satellite_launches", "paksat_1r", ",37779,", ",0,", "norad_id", "minimum:"),
     ("satellite_launches", "paksat_1r", ",true,", ",yes,", "in_paper", "type:"),

@@ -22,6 +22,7 @@ NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 EDTF_KEY = "cpcd:edtf"  # on a text field holding EDTF: which fields hold its bounds
 RANGE_KEY = "cpcd:rangeEnd"  # on a date field: the field it may not come after
 ROW_REFERENCE_KEY = "cpcd:rowReference"  # on a table: columns that name a row of another
+DAY_OF_KEY = "cpcd:dayOf"  # on a date field: the datetime field whose UTC day it must be
 EDTF_ROLES = {
     "precision": "string",
     "start": "date",
@@ -70,6 +71,7 @@ class Field:
     unit: str | None = None  # a custom property: what a number counts or measures
     edtf: dict[str, str] | None = None  # cpcd:edtf, as written
     range_end: str | None = None  # cpcd:rangeEnd, as written
+    day_of: str | None = None  # cpcd:dayOf, as written
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,10 @@ class Table:
 
     def edtf_rules(self) -> list[EdtfRule]:
         return [EdtfRule(f.name, **f.edtf) for f in self.fields if f.edtf is not None]
+
+    def days_of(self) -> list[tuple[str, str]]:
+        """(date, datetime) fields: the date is the UTC day of the datetime, where it is set."""
+        return [(f.name, f.day_of) for f in self.fields if f.day_of is not None]
 
     def ranges(self) -> list[tuple[str, str]]:
         """(start, end) date fields: the start may not come after the end."""
@@ -179,6 +185,7 @@ def _field(spec: dict[str, Any]) -> Field:
         unit=spec.get("unit"),
         edtf=spec.get(EDTF_KEY),
         range_end=spec.get(RANGE_KEY),
+        day_of=spec.get(DAY_OF_KEY),
     )
 
 
@@ -371,6 +378,12 @@ def _check_declared_rules(table: Table) -> list[Problem]:
                     Problem(where, None, f.name, None, f"{RANGE_KEY} belongs on a date field")
                 )
             need(f.name, RANGE_KEY, f.range_end, "date")
+        if f.day_of is not None:
+            if f.type != "date":
+                problems.append(
+                    Problem(where, None, f.name, None, f"{DAY_OF_KEY} belongs on a date field")
+                )
+            need(f.name, DAY_OF_KEY, f.day_of, "datetime")
     spec = table.schema.get(ROW_REFERENCE_KEY)
     if spec is not None:
         if not isinstance(spec, dict) or set(spec) != {"table", "key", "field"}:

@@ -302,7 +302,8 @@ def _parse_edtf(text: pd.Series) -> Bounds:
 
 def check_dates(item: TableData) -> list[Problem]:
     """Cross-field rules declared in the schema: EDTF text is valid and its precision,
-    bounds, year and day agree with it (cpcd:edtf); ranges run forwards (cpcd:rangeEnd)."""
+    bounds, year and day agree with it (cpcd:edtf); ranges run forwards (cpcd:rangeEnd);
+    a date is the UTC day of its datetime (cpcd:dayOf)."""
     table, frame = item.table, item.frame
     problems: list[Problem] = []
 
@@ -316,6 +317,14 @@ def check_dates(item: TableData) -> list[Problem]:
 
     for start, end in table.ranges():
         report(frame[start] > frame[end], end, f"range: {end} is before {start}")
+
+    for day, moment in table.days_of():
+        utc_day = frame[moment].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+        report(
+            frame[moment].notna() & (frame[day] != utc_day),
+            day,
+            f"day-of: must be the UTC day of {moment}",
+        )
 
     for rule in table.edtf_rules():
         bounds = _parse_edtf(frame[rule.field])
