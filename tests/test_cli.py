@@ -52,6 +52,19 @@ def test_help_lists_every_command_on_one_line():
         assert cpcd_cli(command, "--help").returncode == 0
 
 
+def test_bare_cpcd_prints_the_help_and_succeeds():
+    done = cpcd_cli(env={"COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    assert "Commands" in done.stdout and "validate" in done.stdout
+
+
+def test_version_is_the_datasets():
+    done = cpcd_cli("--version")
+    assert done.returncode == 0, done.stderr
+    version = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["version"]
+    assert done.stdout == f"cpcd {version}\n"
+
+
 def test_validate_passes_on_the_shipped_data():
     done = cpcd_cli("validate")
     assert done.returncode == 0, done.stderr

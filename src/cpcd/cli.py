@@ -27,9 +27,33 @@ from cpcd.problems import DEFAULT_CAP, CpcdError, render
 app = typer.Typer(
     help="China-Pakistan Cooperation Dataset: validate the CSVs and build the exports.",
     add_completion=False,
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from cpcd import __version__
+
+        typer.echo(f"cpcd {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """China-Pakistan Cooperation Dataset: validate the CSVs and build the exports."""
+    if ctx.invoked_subcommand is None:  # bare `cpcd`: the help, as a successful answer
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
 
 DataOption = Annotated[
     Path | None,
