@@ -8,6 +8,8 @@ exports byte-identical and no temporary directory behind.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -23,6 +25,7 @@ from conftest import ROOT, copy_package
 import cpcd
 from cpcd.build import build
 from cpcd.problems import CpcdError
+from cpcd.validate import validate
 
 
 def edit_line(table: str, key: str, old: str, new: str) -> Callable[[Path], None]:
@@ -490,3 +493,59 @@ def test_cli_reports_without_traceback(case_id, tmp_path):
         assert re.fullmatch(r"\d+ problem\(s\) in \d+ file\(s\)", lines[-1])
         assert all(LINE.match(line) for line in lines[1:-1]), lines
         assert not (tmp_path / "out").exists()
+
+
+def test_utf16_text_is_named_with_what_to_do(tmp_path):
+    """A spreadsheet's "Unicode text" export is UTF-16: say so, not only "not UTF-8"."""
+    descriptor = copy_package(tmp_path)
+    path = tmp_path / "data" / "errata.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    problems = validate(descriptor).problems
+    assert [(p.path.endswith("errata.csv"), p.line, p.rule) for p in problems] == [
+        (True, 1, "encoding: UTF-16 text: save it as UTF-8")
+    ]
+
+
+def test_columns_out_of_order_are_named(tmp_path):
+    """Two columns swapped: the problem names those two, not a cut of the whole header."""
+    descriptor = copy_package(tmp_path)
+    path = tmp_path / "data" / "context_events.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    a, b = rows[0].index("title"), rows[0].index("description")
+    for row in rows:
+        row[a], row[b] = row[b], row[a]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    [problem] = validate(descriptor).problems
+    assert problem.value == "description,title"
+    assert problem.rule == (
+        f"columns are not in schema order: description is column {b + 1}, title is column {a + 1}"
+    )
+
+
+def test_a_header_repeated_inside_a_file_is_one_problem(tmp_path):
+    """Files pasted together repeat the header: one problem on its line, not one per cell."""
+    descriptor = copy_package(tmp_path)
+    path = tmp_path / "data" / "errata.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(5, lines[0])
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = validate(descriptor).problems
+    assert [(p.line, p.column, p.rule) for p in problems] == [(6, None, "header repeated")]
+
+
+def test_the_text_report_lists_files_in_the_order_they_were_checked():
+    from cpcd.problems import Problem, render
+
+    found = [
+        Problem("data/satellite_launches.csv", 4, "launch_date", "x", "type: a"),
+        Problem("data/citations.csv", 2, "source_id", "y", "foreign-key: b"),
+        Problem("data/satellite_launches.csv", 2, "satellite_id", "z", "type: c"),
+    ]
+    lines = render(found)
+    assert [line.split(":")[0] + ":" + line.split(":")[1] for line in lines[:3]] == [
+        "data/satellite_launches.csv:2",
+        "data/satellite_launches.csv:4",
+        "data/citations.csv:2",
+    ]

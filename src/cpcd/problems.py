@@ -48,8 +48,14 @@ def shorten(value: str | None, width: int = VALUE_WIDTH) -> str:
 
 
 def render(problems: Iterable[Problem], cap: int = DEFAULT_CAP) -> list[str]:
-    """Report lines, sorted by place, at most ``cap`` of them plus a count of the rest."""
-    ordered = sorted(problems, key=lambda p: (p.path, p.line or 0, p.column or "", p.rule))
+    """Report lines, at most ``cap`` of them plus a count of the rest: files in the order
+    their problems were found (the descriptor's order of tables, as in the JSON report),
+    each file's problems by line."""
+    problems = list(problems)
+    first = {}
+    for problem in problems:
+        first.setdefault(problem.path, len(first))
+    ordered = sorted(problems, key=lambda p: (first[p.path], p.line or 0, p.column or "", p.rule))
     lines = [str(p) for p in ordered[:cap]]
     if len(ordered) > cap:
         lines.append(f"... and {len(ordered) - cap} more")

@@ -155,12 +155,31 @@ def read_table(table: Table) -> TableData:
         notices.extend(_blank_notice(table, raw))
         data.record_lines, structure = _scan_records(raw.decode("utf-8"), len(names), table)
         data.problems.extend(structure)
-    data.frame = _typed(raw_frame, data)
+    repeated = _repeated_headers(raw_frame, names)
+    for index in repeated:
+        data.problems.append(_problem(table, data.line(index), None, None, "header repeated"))
+    data.frame = _typed(raw_frame.drop(index=repeated), data)
     return data
 
 
+def _repeated_headers(frame: pd.DataFrame, names: list[str]) -> list:
+    """Rows that repeat the header (files pasted together): one problem each, not one per
+    cell, and left out of the typed rows."""
+    same = pd.Series(True, index=frame.index)
+    for name in names:
+        same &= (frame[name] == name).fillna(False).astype(bool)
+    return list(frame.index[same])
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _encoding_problem(table: Table, raw: bytes) -> Problem | None:
-    """The line and bytes where the file stops being UTF-8, if it does."""
+    """The line and bytes where the file stops being UTF-8, if it does; UTF-16 (what some
+    spreadsheets save as "Unicode text") is named as such, with what to do."""
+    if raw.startswith(UTF16_BOMS) or (len(raw) > 1 and b"\x00" in raw[:2]):
+        bad = raw[:4].hex(" ")
+        return _problem(table, 1, None, bad, "encoding: UTF-16 text: save it as UTF-8")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -200,15 +219,11 @@ def _header_problems(table: Table, header: list[str], expected: list[str]) -> li
         if name not in expected:
             problems.append(_problem(table, 1, name, name, "unexpected column (not in the schema)"))
     if not problems:
-        problems.append(
-            _problem(
-                table,
-                1,
-                None,
-                ",".join(header),
-                "columns are not in schema order: " + ",".join(expected),
-            )
-        )
+        # The same columns in another order: name those not where the schema puts them.
+        misplaced = [name for name, place in zip(header, expected, strict=True) if name != place]
+        moves = ", ".join(f"{name} is column {expected.index(name) + 1}" for name in misplaced)
+        rule = f"columns are not in schema order: {moves}"
+        problems.append(_problem(table, 1, None, ",".join(misplaced), rule))
     return problems
 
 
