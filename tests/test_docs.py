@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from conftest import DATA, DESCRIPTOR, ROOT, SCHEMAS, TABLES, copy_package
 
@@ -69,6 +70,30 @@ def test_readme_python_runs(exports, monkeypatch):
         for number, code in enumerate(PYTHON_BLOCKS):
             exec(compile(code, f"README.md python block {number}", "exec"), namespace)
     assert "PRSC-EO1" in output.getvalue()  # printed by the launches-after-the-paper answer
+    con = cpcd.connect(exports)
+    # "Which sources support the most rows?": the same counts as the source_usage view.
+    sql = con.sql("select source_id, sum(rows) as rows from source_usage group by 1").df()
+    counts = dict(zip(sql["source_id"], sql["rows"], strict=True))
+    pandas_rows = namespace["rows"]
+    assert dict(zip(pandas_rows["source_id"], pandas_rows["rows"], strict=True)) == counts
+    # "Where did the security incidents happen...?": the view's tolls, unknown ones included.
+    view = con.sql("select area_code, year, incidents, killed from security_incidents_by_area").df()
+    by_area = namespace["by_area"].reset_index()
+    got = {
+        (str(r.area_code), int(r.year)): (
+            int(r.incidents),
+            None if pd.isna(r.killed) else float(r.killed),
+        )
+        for r in by_area.itertuples()
+    }
+    want = {
+        (r.area_code, int(r.year)): (
+            int(r.incidents),
+            None if pd.isna(r.killed) else float(r.killed),
+        )
+        for r in view.itertuples()
+    }
+    assert got == want
 
 
 def test_readme_pandas_block_answers_every_cookbook_question():
