@@ -313,3 +313,10 @@ def test_the_duckdb_file_is_small(exports):
         assert con.execute("select count(*) from errata").fetchone()[0] == len(expected("errata"))
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_each_parquet_file_carries_its_table_schema(exports, table):
+    """Enums, units, keys and the declared rules reach an Arrow reader without the repository."""
+    metadata = pq.read_schema(exports / "parquet" / f"{table}.parquet").metadata
+    assert json.loads(metadata[b"table_schema"]) == schema(table)

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -66,7 +67,9 @@ def test_duckdb_content_digest_is_the_same_and_stored_twice(two_builds):
         version, created, digest = con.execute("select * from cpcd_metadata").fetchone()
         con.close()
         assert digest == descriptor["duckdb_content_digest"]
-        assert (version, created) == (descriptor["version"], descriptor["created"])
+        # created is a timestamp in the database, the same instant as the descriptor's text.
+        stamp = datetime.fromisoformat(descriptor["created"].replace("Z", "+00:00"))
+        assert (version, created) == (descriptor["version"], stamp)
         digests.add(digest)
     assert len(digests) == 1
 

@@ -8,6 +8,7 @@ imported inside the functions that need them, to keep ``import cpcd`` fast.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from cpcd.metadata import Field, Table
@@ -157,7 +158,13 @@ def arrow_schema(table: Table) -> pa.Schema:
             )
             for f in table.fields
         ],
-        metadata={"name": table.name, "description": table.description},
+        # The whole Table Schema travels with the file, so an Arrow reader sees the enums,
+        # units, keys and rules without the repository.
+        metadata={
+            "name": table.name,
+            "description": table.description,
+            "table_schema": json.dumps(table.schema, ensure_ascii=False, sort_keys=True),
+        },
     )
 
 

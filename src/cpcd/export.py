@@ -196,7 +196,7 @@ def write_duckdb(package: Package, out: Path) -> str:
             export_views(con, views, out / "views")
         digest = content_digest(con)
         con.execute(
-            f"CREATE TABLE {METADATA_TABLE} (version VARCHAR NOT NULL, created VARCHAR NOT NULL, "
+            f"CREATE TABLE {METADATA_TABLE} (version VARCHAR NOT NULL, created TIMESTAMPTZ NOT NULL, "
             "digest VARCHAR NOT NULL)"
         )
         con.execute(
@@ -205,7 +205,7 @@ def write_duckdb(package: Package, out: Path) -> str:
         )
         for column, text in (
             ("version", "Version of the dataset (semantic versioning)."),
-            ("created", "Release time of this version, RFC 3339, UTC."),
+            ("created", "Release time of this version (UTC)."),
             ("digest", "sha256 over a canonical dump of every other table and view, sorted."),
         ):
             con.execute(f"COMMENT ON COLUMN {METADATA_TABLE}.{column} IS {literal(text)}")
