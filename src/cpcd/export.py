@@ -196,8 +196,8 @@ def write_duckdb(package: Package, out: Path) -> str:
             export_views(con, views, out / "views")
         digest = content_digest(con)
         con.execute(
-            f"CREATE TABLE {METADATA_TABLE} (version VARCHAR NOT NULL, created TIMESTAMPTZ NOT NULL, "
-            "digest VARCHAR NOT NULL)"
+            f"CREATE TABLE {METADATA_TABLE} (version VARCHAR NOT NULL, "
+            "created TIMESTAMPTZ NOT NULL, digest VARCHAR NOT NULL)"
         )
         con.execute(
             f"COMMENT ON TABLE {METADATA_TABLE} IS 'The dataset version, its release time and the "
