@@ -347,3 +347,23 @@ def test_datasheet_answers_each_question_and_its_figures_match_the_data():
         in text
     )
     assert f"version {json.loads(DESCRIPTOR.read_text())['version']}" in text
+
+
+def test_data_dictionary_examples_come_from_their_own_table():
+    """Every example in the dictionary is a value of the column it illustrates."""
+    sections = re.split(r"^## `(\w+)`", DICTIONARY.read_text(encoding="utf-8"), flags=re.M)
+    checked = 0
+    for table, text in zip(sections[1::2], sections[2::2], strict=True):
+        with (DATA / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for line in text.splitlines():
+            match = re.match(r"\| `(\w+)` \|.*\| `([^`]*)` \|$", line)
+            if not match or match[1] not in rows[0]:
+                continue
+            field, shown = match[1], match[2].replace("\\|", "|")
+            values = [r[field] for r in rows if r[field]]
+            assert any(
+                v == shown or (shown.endswith("…") and v.startswith(shown[:-1])) for v in values
+            ), (table, field, shown)
+            checked += 1
+    assert checked > 100

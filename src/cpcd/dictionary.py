@@ -63,21 +63,25 @@ def constraints(f: Field) -> str:
 
 
 def example(f: Field, frame: pd.DataFrame) -> str:
-    """The schema's example, or else the first non-empty value in primary-key order."""
-    if f.example is not None:
-        text = str(f.example)
-    else:
-        values = frame[f.name].dropna()
-        if values.empty:
-            return "—"
-        text = cell_text(values.iloc[0]) or ""
-        if f.type == "boolean":
-            text = text.lower()  # as the CSV writes it
-        elif f.type == "number":
-            text = number_text(float(text))
+    """A value of this table's column: the schema's example where the column holds it,
+    else the first non-empty value in primary-key order."""
+    texts = [_as_written(f, value) for value in frame[f.name].dropna()]
+    if not texts:
+        return "—"
+    text = str(f.example) if f.example is not None and str(f.example) in texts else texts[0]
     if len(text) > EXAMPLE_WIDTH:
         text = text[: EXAMPLE_WIDTH - 1] + "…"
     return f"`{_cell(text)}`" if text else "—"
+
+
+def _as_written(f: Field, value: object) -> str:
+    """A cell as the CSV writes it."""
+    text = cell_text(value) or ""
+    if f.type == "boolean":
+        return text.lower()
+    if f.type == "number":
+        return number_text(float(text))
+    return text
 
 
 def _keys(table: Table) -> list[str]:
