@@ -154,6 +154,11 @@ def row_for(draw, table: str, refs: dict[str, list]) -> dict:
             and row[start] > row[end]
         ):
             row[start], row[end] = row[end], row[start]
+    # A date declared the UTC day of a datetime (cpcd:dayOf) is that day.
+    for name, f in fields.items():
+        moment = f.get("cpcd:dayOf")
+        if moment and row[moment] is not None:
+            row[name] = row[moment].astimezone(UTC).date()
     # Foreign keys point at generated rows.
     for fk in schema(table).get("foreignKeys", []):
         [name] = fk["fields"]
