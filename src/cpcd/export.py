@@ -2,18 +2,17 @@
 
 All files go into a temporary directory beside the output directory; only when
 everything is written is it swapped in, so readers never see a half-written
-export and a failed build leaves the previous one untouched.
+export and a failed or killed build leaves the previous one whole.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import json
 import os
 import re
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -307,6 +306,27 @@ def _exclusive(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
+KILL_AT = "CPCD_KILL_AT"  # a test hook: the build kills itself at the named checkpoint
+
+
+def _checkpoint(name: str) -> None:
+    """Where a test may stop the build dead (SIGKILL), to prove a killed build harms nothing."""
+    if os.environ.get(KILL_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _recover(out: Path) -> None:
+    """Undo a swap that was killed between its two renames: the previous export is put
+    back where readers look for it."""
+    if out.exists():
+        return
+    for leftover in sorted(out.parent.glob(f".{out.name}.old-*")):
+        previous = leftover / "exports"
+        if previous.is_dir():
+            os.rename(previous, out)
+            return
+
+
 def _remove_leftovers(out: Path) -> None:
     """Temporary directories of builds that were killed before they could clean up."""
     for leftover in out.parent.glob(f".{out.name}.*-*"):
@@ -325,6 +345,7 @@ def write_exports(
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(out.parent):
+        _recover(out)
         _remove_leftovers(out)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
         try:
@@ -346,6 +367,7 @@ def _write_all(
                 tmp / "parquet" / f"{name}.parquet",
                 compression="zstd",
             )
+    _checkpoint("parquet")
     # DuckDB loads the Parquet files in a second thread while this one writes the
     # CSV files: both run mostly outside Python's lock, so two cores share the work.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -357,6 +379,7 @@ def _write_all(
             with _timed(step, "bibliography"):
                 write_bibliography(frames["sources"], tmp)
         digest, seconds = database.result()
+    _checkpoint("csv and duckdb")
     if step is not None:
         step("duckdb", seconds)
     with _timed(step, "descriptor and checksums"):
@@ -366,31 +389,21 @@ def _write_all(
             json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         write_sums(tmp)
+    _checkpoint("written")
 
 
 def _swap_in(new: Path, out: Path) -> None:
-    """Put ``new`` at ``out``; afterwards ``new`` holds the previous export (or nothing)."""
+    """Put ``new`` at ``out`` by two renames, the previous export moved aside first.
+
+    A build killed between the renames leaves the previous export whole beside
+    ``out``; the next build puts it back (:func:`_recover`) before anything else.
+    """
     if not out.exists():
         os.rename(new, out)
         return
-    if _exchange(new, out):
-        return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.rename(out, old / "exports")
+    _checkpoint("swap")
     os.rename(new, out)
     new.mkdir()
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically exchange two directories with Linux renameat2(RENAME_EXCHANGE)."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
