@@ -24,6 +24,17 @@ DESCRIPTOR = ROOT / "datapackage.json"
 SCHEMAS = ROOT / "schemas"
 DATA = ROOT / "data"
 TABLES = [r["name"] for r in json.loads(DESCRIPTOR.read_text())["resources"]]
+# The tables of facts, each row with its source (written out: a contract, not derived).
+FACT_TABLES = [
+    "bilateral_events",
+    "context_events",
+    "satellite_launches",
+    "agricultural_projects",
+    "project_partners",
+    "terrorism_statistics",
+    "context_statistics",
+    "security_incidents",
+]
 
 
 def schema(table: str) -> dict:

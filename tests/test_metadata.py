@@ -11,6 +11,7 @@ import pytest
 from conftest import (
     DATA,
     DESCRIPTOR,
+    FACT_TABLES,
     ROOT,
     SCHEMAS,
     TABLES,
@@ -115,16 +116,6 @@ CONTRACT = {
         "evidence_source_id",
     ],
 }
-FACT_TABLES = [
-    "bilateral_events",
-    "context_events",
-    "context_statistics",
-    "satellite_launches",
-    "agricultural_projects",
-    "project_partners",
-    "terrorism_statistics",
-    "security_incidents",
-]
 
 
 def test_every_contract_table_is_a_resource_with_its_file_and_schema():

@@ -9,19 +9,9 @@ outside source with an address.
 from __future__ import annotations
 
 import pytest
-from conftest import DATA, read_rows, schema
+from conftest import DATA, FACT_TABLES, read_rows, schema
 from paper import PAPER_PATH, Paragraph, occurrences, paragraphs
 
-FACT_TABLES = [
-    "bilateral_events",
-    "context_events",
-    "satellite_launches",
-    "agricultural_projects",
-    "project_partners",
-    "terrorism_statistics",
-    "context_statistics",
-    "security_incidents",
-]
 PAPER = "gong_zhou_ma_2024"
 MAX_QUOTE_WORDS = 30
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from conftest import DATA, read_rows
+from conftest import DATA, read_rows, schema
 
 TABLES = ["bilateral_events", "satellite_launches", "security_incidents", "terrorism_statistics"]
 
@@ -158,7 +158,9 @@ def test_each_annual_figure_is_in_its_quote():
 
 def test_a_source_conflict_names_another_source():
     """Where stored pages disagree, both stay visible: the row's source and the erratum's."""
-    tables = {t: {tuple(str(r[k]) for k in _key(t)): r for r in rows(t)} for t in TABLES}
+    tables = {
+        t: {tuple(str(r[k]) for k in schema(t)["primaryKey"]): r for r in rows(t)} for t in TABLES
+    }
     conflicts = [e for e in rows("errata") if e["erratum_type"] == "source_conflict"]
     assert len(conflicts) >= 20
     for erratum in conflicts:
@@ -166,12 +168,3 @@ def test_a_source_conflict_names_another_source():
             continue
         row = tables[erratum["table_name"]][tuple(erratum["row_id"].split("|"))]
         assert erratum["evidence_source_id"] not in (row["source_id"], None), erratum["erratum_id"]
-
-
-def _key(table: str) -> list[str]:
-    return {
-        "bilateral_events": ["event_id"],
-        "satellite_launches": ["satellite_id"],
-        "security_incidents": ["incident_id"],
-        "terrorism_statistics": ["statistic_id"],
-    }[table]

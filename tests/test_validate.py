@@ -6,7 +6,7 @@ import csv
 
 import pandas as pd
 import pytest
-from conftest import DESCRIPTOR, copy_package, schema
+from conftest import DESCRIPTOR, FACT_TABLES, copy_package, schema
 
 from cpcd.metadata import load_package
 from cpcd.read import read_table
@@ -181,16 +181,7 @@ def test_dangling_citation_number(tmp_path):
     citations.write_text("\n".join(line for line in lines if not line.startswith("29,")) + "\n")
     # Every row that cites [29], found with the csv module, must be reported at its line.
     expected = []
-    for table in (
-        "bilateral_events",
-        "satellite_launches",
-        "agricultural_projects",
-        "project_partners",
-        "terrorism_statistics",
-        "context_statistics",
-        "security_incidents",
-        "context_events",
-    ):
+    for table in FACT_TABLES:
         with (tmp_path / "data" / f"{table}.csv").open(newline="") as fh:
             for number, row in enumerate(csv.DictReader(fh), start=2):
                 if row["citation_number"] == "29":

@@ -372,18 +372,18 @@ def _check_declared_rules(table: Table) -> list[Problem]:
                     problems.append(Problem(where, None, f.name, role, rule))
                 else:
                     need(f.name, f"{EDTF_KEY}.{role}", target, EDTF_ROLES[role])
-        if f.range_end is not None:
+        # Properties of a date field that name another field: its end, or its datetime.
+        for key, target, kind in (
+            (RANGE_KEY, f.range_end, "date"),
+            (DAY_OF_KEY, f.day_of, "datetime"),
+        ):
+            if target is None:
+                continue
             if f.type != "date":
                 problems.append(
-                    Problem(where, None, f.name, None, f"{RANGE_KEY} belongs on a date field")
+                    Problem(where, None, f.name, None, f"{key} belongs on a date field")
                 )
-            need(f.name, RANGE_KEY, f.range_end, "date")
-        if f.day_of is not None:
-            if f.type != "date":
-                problems.append(
-                    Problem(where, None, f.name, None, f"{DAY_OF_KEY} belongs on a date field")
-                )
-            need(f.name, DAY_OF_KEY, f.day_of, "datetime")
+            need(f.name, key, target, kind)
     spec = table.schema.get(ROW_REFERENCE_KEY)
     if spec is not None:
         if not isinstance(spec, dict) or set(spec) != {"table", "key", "field"}:
