@@ -96,5 +96,5 @@ def frictionless_validate(folder: Path) -> subprocess.CompletedProcess:
 def exports(tmp_path_factory) -> Path:
     """The shipped data built into a fresh directory once per test session."""
     out = tmp_path_factory.mktemp("build") / "exports"
-    build(DESCRIPTOR, None, out)
+    build(DESCRIPTOR, out)
     return out

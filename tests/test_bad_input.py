@@ -382,7 +382,7 @@ def test_bad_input(case, tmp_path, exports):
     shutil.copytree(exports, out)  # the previous exports
     before = _snapshot(out)
     try:
-        result = build(descriptor, None, out)  # validates first, as `cpcd validate` does
+        result = build(descriptor, out)  # validates first, as `cpcd validate` does
     except CpcdError as err:
         problems, notices = err.problems, err.notices
     else:
@@ -438,7 +438,7 @@ def test_bytes_that_are_not_utf8_are_found_on_their_line(tmp_path, line, edit):
     edit(lines)
     path.write_bytes(b"\n".join(lines))
     with pytest.raises(CpcdError) as err:
-        build(descriptor, None, tmp_path / "out")
+        build(descriptor, tmp_path / "out")
     [problem] = [p for p in err.value.problems if p.path.endswith("citations.csv")]
     assert (problem.line, problem.rule) == (line, "encoding: not UTF-8 text")
     assert problem.value.split()[0] in ("ff", "e9")
@@ -454,7 +454,7 @@ def test_missing_markers_stay_strings(tmp_path):
     assert ",Islamabad," in events.read_text()
     events.write_text(events.read_text().replace(",Islamabad,", ",NA,", 1))
     out = tmp_path / "exports"
-    build(descriptor, None, out)
+    build(descriptor, out)
     assert {"N/A", "None"} <= set(cpcd.load("security_incidents", exports=out)["location"])
     assert "NA" in set(cpcd.load("bilateral_events", exports=out)["location"])
 

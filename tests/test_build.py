@@ -225,12 +225,12 @@ PACKAGE_AND_EXPORTS = ["CHANGELOG.md", "data", "datapackage.json", "exports", "s
 def test_a_failed_build_leaves_the_previous_exports_untouched(tmp_path):
     descriptor = copy_package(tmp_path)
     out = tmp_path / "exports"
-    build(descriptor, None, out)
+    build(descriptor, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     events = tmp_path / "data" / "bilateral_events.csv"
     events.write_text(events.read_text().replace(",diplomacy,", ",diplomacyy,", 1))
     with pytest.raises(CpcdError):
-        build(descriptor, None, out)
+        build(descriptor, out)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == PACKAGE_AND_EXPORTS
@@ -239,9 +239,9 @@ def test_a_failed_build_leaves_the_previous_exports_untouched(tmp_path):
 def test_a_rebuild_replaces_the_exports_and_leaves_no_temporary_directory(tmp_path):
     descriptor = copy_package(tmp_path)
     out = tmp_path / "exports"
-    build(descriptor, None, out)
+    build(descriptor, out)
     (out / "stale.txt").write_text("from an older build")
-    build(descriptor, None, out)
+    build(descriptor, out)
     assert not (out / "stale.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == PACKAGE_AND_EXPORTS
 

@@ -90,7 +90,7 @@ def versions(tmp_path_factory) -> tuple[Path, Path]:
         copy_package(folder)
     make_version_two(two)
     for folder in (one, two):
-        build(folder / "datapackage.json", None, folder / "exports")
+        build(folder / "datapackage.json", folder / "exports")
     return one, two
 
 

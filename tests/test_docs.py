@@ -306,7 +306,7 @@ def test_figures_follow_the_data(tmp_path):
     lines = launches.read_text(encoding="utf-8").splitlines(keepends=True)
     launches.write_text("".join(line for line in lines if not line.startswith("prsc_eo3,")))
     assert len(launches.read_text().splitlines()) == len(lines) - 1
-    build(descriptor, None, tmp_path / "out")
+    build(descriptor, tmp_path / "out")
     changed = {p.name: p.read_bytes() for p in draw(tmp_path / "f1", tmp_path / "out")}
     original = {p.name: p.read_bytes() for p in draw(tmp_path / "f2", None)}
     assert changed["satellite_launches.png"] != original["satellite_launches.png"]

@@ -289,7 +289,7 @@ def test_round_trip(tmp_path_factory, data):
         (root / "data" / f"{table}.csv").write_text(text, encoding="utf-8", newline="")
     out = root / "exports"
     try:
-        build(root / "datapackage.json", None, out)
+        build(root / "datapackage.json", out)
     except CpcdError as err:
         raise AssertionError("\n".join(str(p) for p in err.problems)) from None
     for table in TABLES:
@@ -363,8 +363,8 @@ def _reference_cell(value, field_type: str) -> str:
 @settings(deadline=None)
 def test_csv_writer_matches_the_csv_module(rows):
 
+    from cpcd.csv_text import csv_bytes
     from cpcd.derive import pandas_dtype
-    from cpcd.export import csv_bytes
     from cpcd.metadata import Field, Table
 
     fields = tuple(Field(name, kind, "d") for name, kind in WRITER_FIELDS)

@@ -12,8 +12,7 @@ import bibtexparser
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from conftest import DATA, TABLES, read_rows, schema
-
-from cpcd.reference_text import extract_url, parse_access_date, repair_url
+from reference_text import extract_url, parse_access_date, repair_url
 
 SOURCES = {row["source_id"]: row for row in read_rows(DATA / "sources.csv", "sources")}
 CITATIONS = {row["citation_number"]: row for row in read_rows(DATA / "citations.csv", "citations")}

@@ -8,7 +8,6 @@ only problems.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
@@ -19,7 +18,6 @@ from typing import Annotated
 
 import typer
 
-from cpcd.descriptor import DescriptorCheck
 from cpcd.files import replace_file
 from cpcd.paths import COOKBOOK, DESCRIPTOR, DICTIONARY, FIGURES, ROOT, exports_dir
 from cpcd.problems import DEFAULT_CAP, CpcdError, render
@@ -124,15 +122,6 @@ def _notices(notices: list, quiet: bool) -> None:
             typer.echo(f"note: {notice}", err=True)
 
 
-def _imported() -> None:
-    """Hide the objects of the libraries just imported from the garbage collector.
-
-    They live until the process ends, yet every collection during a run, and
-    those at exit, would walk all of them: a quarter of a second of a build.
-    """
-    gc.freeze()
-
-
 def _say(quiet: bool, message: str) -> None:
     if not quiet:
         typer.echo(message)
@@ -150,14 +139,11 @@ def validate(
 
     Checks the descriptor, every table's cells, keys and cross-table references.
     """
-    check = DescriptorCheck(package)  # runs while the libraries below are imported
     from cpcd.validate import validate as run
-
-    _imported()
 
     try:
         with _progress(quiet or as_json, "validating"):
-            result = run(package, data, check)
+            result = run(package, data)
     except CpcdError as err:
         _fail(err, max_problems, as_json)
     if not result.ok:
@@ -190,33 +176,21 @@ def build(
     Writes into a temporary directory and swaps it in only when complete: a
     failed build leaves the previous exports as they were.
     """
-    check = DescriptorCheck(package)  # runs while the libraries below are imported
     from cpcd.build import build as run
-
-    _imported()
 
     out = out or exports_dir()
     quiet = quiet or as_json
-    steps: dict[str, float] = {}
-
-    def step(name: str, seconds: float) -> None:
-        steps[name] = round(seconds, 3)
-        _say(quiet, f"  {name:<26}{seconds:7.2f} s")
-
-    _say(quiet, f"building {out}")
     start = time.perf_counter()
     try:
-        with _progress(quiet, "building"):
-            result = run(package, data, out, step, check)
+        with _progress(quiet, f"building {out}"):
+            result = run(package, out, data)
     except CpcdError as err:
         _fail(err, max_problems, as_json)
     rows = {name: len(item.frame) for name, item in result.data.items()}
     seconds = time.perf_counter() - start
     if as_json:
         notices = [n.as_dict() for n in result.notices]
-        _print_json(
-            {"ok": True, "out": str(out), "rows": rows, "seconds": steps, "notices": notices}
-        )
+        _print_json({"ok": True, "out": str(out), "rows": rows, "notices": notices})
         return
     _notices(result.notices, quiet)
     _say(quiet, f"built {len(rows)} tables, {sum(rows.values())} rows in {seconds:.2f} s")

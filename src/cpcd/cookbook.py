@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cpcd.text import markdown_cell
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -48,7 +50,7 @@ def cell(value: Any) -> str:
         return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return markdown_cell(str(value))
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str) -> str:

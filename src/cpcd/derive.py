@@ -19,36 +19,16 @@ if TYPE_CHECKING:
     import pandera.pandas as pandera
     import pyarrow as pa
 
-DATE_UNIT = "s"
-DUCKDB_TYPES = {
-    "string": "VARCHAR",
-    "integer": "BIGINT",
-    "number": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "datetime": "TIMESTAMPTZ",
-}
-
 
 def pandas_dtype(field: Field, enums_as_categories: bool = True) -> Any:
-    """The pandas dtype users get: nullable types, enums as categoricals."""
+    """The pandas dtype users get: the type's nullable dtype, enums as categoricals."""
     import pandas as pd
 
-    if field.type == "string":
-        if field.enum is not None and enums_as_categories:
-            return pd.CategoricalDtype(list(field.enum), ordered=False)
-        return pd.StringDtype()
-    return {
-        "integer": pd.Int64Dtype(),
-        "number": pd.Float64Dtype(),
-        "boolean": pd.BooleanDtype(),
-        "date": f"datetime64[{DATE_UNIT}]",
-        "datetime": pd.DatetimeTZDtype(DATE_UNIT, "UTC"),
-    }[field.type]
+    from cpcd.types import TYPES
 
-
-def pandas_dtypes(table: Table) -> dict[str, Any]:
-    return {f.name: pandas_dtype(f) for f in table.fields}
+    if field.enum is not None and enums_as_categories:
+        return pd.CategoricalDtype(list(field.enum), ordered=False)
+    return TYPES[field.type].pandas
 
 
 def cast_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -67,45 +47,37 @@ def cast_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def field_checks(field: Field) -> list[tuple[str, pandera.Check]]:
-    """The field's constraints as pandera checks, each with the rule a report names."""
+def field_checks(field: Field) -> list[pandera.Check]:
+    """The field's constraints as pandera checks, each named by the rule a report prints."""
     import pandera.pandas as pandera
 
     checks = []
     if field.enum is not None:
         rule = "enum: must be one of " + ", ".join(field.enum)
-        checks.append((rule, pandera.Check.isin(list(field.enum))))
+        checks.append(pandera.Check.isin(list(field.enum), error=rule))
     if field.pattern is not None:
         # Table Schema patterns match the whole value.
         rule = f"pattern: must match {field.pattern}"
-        checks.append((rule, pandera.Check.str_matches(rf"(?:{field.pattern})\Z")))
+        checks.append(pandera.Check.str_matches(rf"(?:{field.pattern})\Z", error=rule))
     if field.minimum is not None:
-        checks.append(
-            (f"minimum: must be at least {field.minimum}", pandera.Check.ge(field.minimum))
-        )
+        rule = f"minimum: must be at least {field.minimum}"
+        checks.append(pandera.Check.ge(field.minimum, error=rule))
     if field.maximum is not None:
-        checks.append(
-            (f"maximum: must be at most {field.maximum}", pandera.Check.le(field.maximum))
-        )
+        rule = f"maximum: must be at most {field.maximum}"
+        checks.append(pandera.Check.le(field.maximum, error=rule))
     return checks
 
 
 def pandera_schema(table: Table) -> pandera.DataFrameSchema:
-    """pandera checks for a frame typed by :mod:`cpcd.read` (enums still as strings).
-
-    Text columns carry no pandera dtype: :mod:`cpcd.read` gives every one pandas'
-    string dtype, and pandera checks that dtype cell by cell, building an empty
-    failure report per column even when all pass (a millisecond a column, a
-    third of the checks' cost on the shipped tables). Other types are checked.
-    """
+    """pandera checks for a frame typed by :mod:`cpcd.read` (enums still as strings)."""
     import pandera.pandas as pandera
 
     columns = {}
     for f in table.fields:
         single_key = table.primary_key == (f.name,)
         columns[f.name] = pandera.Column(
-            None if f.type == "string" else pandas_dtype(f, enums_as_categories=False),
-            checks=[check for _, check in field_checks(f)],
+            pandas_dtype(f, enums_as_categories=False),
+            checks=field_checks(f),
             nullable=not (f.required or f.name in table.primary_key),
             unique=f.unique or single_key,
             report_duplicates="exclude_first",
@@ -122,37 +94,17 @@ def pandera_schema(table: Table) -> pandera.DataFrameSchema:
     )
 
 
-def _primary_key(table: Table) -> str:
-    return "PRIMARY KEY (" + ", ".join(identifier(k) for k in table.primary_key) + ")"
-
-
-def duckdb_primary_key(table: Table) -> str:
-    """The primary key of a table created by ``duckdb_ddl(table, key_after_load=True)``."""
-    return f"ALTER TABLE {identifier(table.name)} ADD {_primary_key(table)}"
-
-
-def arrow_type(field: Field) -> pa.DataType:
-    import pyarrow as pa
-
-    return {
-        "string": pa.string(),
-        "integer": pa.int64(),
-        "number": pa.float64(),
-        "boolean": pa.bool_(),
-        "date": pa.date32(),
-        "datetime": pa.timestamp(DATE_UNIT, tz="UTC"),
-    }[field.type]
-
-
 def arrow_schema(table: Table) -> pa.Schema:
     """Arrow schema for the Parquet export: date32 dates, nullable where not required."""
     import pyarrow as pa
+
+    from cpcd.types import TYPES
 
     return pa.schema(
         [
             pa.field(
                 f.name,
-                arrow_type(f),
+                TYPES[f.type].arrow,
                 nullable=not (f.required or f.name in table.primary_key),
                 metadata={"description": f.description},
             )
@@ -169,7 +121,9 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 
 def _column_ddl(table: Table, f: Field) -> str:
-    parts = [identifier(f.name), DUCKDB_TYPES[f.type]]
+    from cpcd.types import TYPES
+
+    parts = [identifier(f.name), TYPES[f.type].duckdb]
     if f.required or f.name in table.primary_key:
         parts.append("NOT NULL")
     if f.unique and table.primary_key != (f.name,):
@@ -187,16 +141,10 @@ def _column_ddl(table: Table, f: Field) -> str:
     return " ".join(parts)
 
 
-def duckdb_ddl(table: Table, key_after_load: bool = False) -> list[str]:
-    """CREATE TABLE with types, NOT NULL, keys and CHECKs, then COMMENT ON for descriptions.
-
-    With ``key_after_load`` the primary key is left out, for :func:`duckdb_primary_key`
-    to add once the rows are in: DuckDB indexes a filled table in one pass, about
-    three times faster than it checks each inserted row against the index.
-    """
+def duckdb_ddl(table: Table) -> list[str]:
+    """CREATE TABLE with types, NOT NULL, keys and CHECKs, then COMMENT ON for descriptions."""
     lines = [_column_ddl(table, f) for f in table.fields]
-    if not key_after_load:
-        lines.append(_primary_key(table))
+    lines.append("PRIMARY KEY (" + ", ".join(identifier(k) for k in table.primary_key) + ")")
     for fk in table.foreign_keys:
         cols = ", ".join(identifier(c) for c in fk.fields)
         refs = ", ".join(identifier(c) for c in fk.reference_fields)

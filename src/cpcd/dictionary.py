@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpcd.export import number_text
 from cpcd.metadata import Field, Package, Table
 from cpcd.problems import CpcdError
-from cpcd.read import cell_text
+from cpcd.text import cell_text, markdown_cell, number_text
+from cpcd.types import TYPES
 
 HEADER = """\
 # Data dictionary
@@ -28,20 +28,7 @@ same name. An empty cell is a missing value; no other text stands for one.
 |---|---:|---|
 """
 
-TYPES = {
-    "string": "text",
-    "integer": "integer",
-    "number": "number (decimal)",
-    "boolean": "boolean (`true`/`false`)",
-    "date": "date (`YYYY-MM-DD`)",
-    "datetime": "date and time in UTC (`YYYY-MM-DDTHH:MM:SSZ`)",
-}
 EXAMPLE_WIDTH = 60
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def constraints(f: Field) -> str:
@@ -59,7 +46,7 @@ def constraints(f: Field) -> str:
         parts.append(f"pattern `{f.pattern}`")
     if f.enum is not None:
         parts.append("one of the values below")
-    return _cell(", ".join(parts)) or "—"
+    return markdown_cell(", ".join(parts)) or "—"
 
 
 def example(f: Field, frame: pd.DataFrame) -> str:
@@ -71,7 +58,7 @@ def example(f: Field, frame: pd.DataFrame) -> str:
     text = str(f.example) if f.example is not None and str(f.example) in texts else texts[0]
     if len(text) > EXAMPLE_WIDTH:
         text = text[: EXAMPLE_WIDTH - 1] + "…"
-    return f"`{_cell(text)}`" if text else "—"
+    return f"`{markdown_cell(text)}`" if text else "—"
 
 
 def _as_written(f: Field, value: object) -> str:
@@ -107,14 +94,14 @@ def table_section(table: Table, frame: pd.DataFrame) -> list[str]:
     ]
     for f in table.fields:
         lines.append(
-            f"| `{f.name}` | {TYPES[f.type]} | {_cell(f.unit or '—')} | {constraints(f)} | "
-            f"{_cell(f.description)} | {example(f, frame)} |"
+            f"| `{f.name}` | {TYPES[f.type].label} | {markdown_cell(f.unit or '—')} | "
+            f"{constraints(f)} | {markdown_cell(f.description)} | {example(f, frame)} |"
         )
     for f in table.fields:
         if f.enum is None:
             continue
         lines += ["", f"`{f.name}` values:", "", "| value | meaning |", "|---|---|"]
-        lines += [f"| `{value}` | {_cell(f.labels.get(value, ''))} |" for value in f.enum]
+        lines += [f"| `{value}` | {markdown_cell(f.labels.get(value, ''))} |" for value in f.enum]
     return [*lines, ""]
 
 
@@ -122,7 +109,7 @@ def render(package: Package, frames: dict[str, pd.DataFrame]) -> str:
     """The whole dictionary; ``frames`` are the validated tables in canonical order."""
     text = HEADER.format(version=package.version)
     rows = [
-        f"| [`{name}`](#{name}) | {len(frames[name])} | {_cell(table.description)} |"
+        f"| [`{name}`](#{name}) | {len(frames[name])} | {markdown_cell(table.description)} |"
         for name, table in package.tables.items()
     ]
     sections = [

@@ -45,7 +45,7 @@ def resolve(ref: str, repo: Path, workdir: Path) -> Path:
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = saved or "0"  # a revision's release date does not matter here
     try:
-        build(target / "datapackage.json", None, target / "exports")
+        build(target / "datapackage.json", target / "exports")
     finally:
         if saved is None:
             del os.environ["SOURCE_DATE_EPOCH"]
@@ -54,7 +54,7 @@ def resolve(ref: str, repo: Path, workdir: Path) -> Path:
 
 def _rows(folder: Path, name: str) -> tuple[list[str], dict[str, dict[str, str | None]]]:
     from cpcd.api import load
-    from cpcd.read import cell_text, key_text
+    from cpcd.text import cell_text, key_text
 
     table = load_package(folder / "datapackage.json").tables[name]
     frame = load(name, exports=folder)

@@ -15,7 +15,6 @@ from typing import Any
 
 from cpcd.problems import CpcdError, Problem
 
-SUPPORTED_TYPES = {"string", "integer", "number", "boolean", "date", "datetime"}
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 # Cross-field rules are declared in the Table Schemas with these custom properties
 # (never inferred from a column's name), and checked against the table's fields here.
@@ -254,6 +253,9 @@ def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package
 
 def check_consistency(package: Package) -> list[Problem]:
     """Rules the Table Schema standard leaves to us: naming, enums, keys that resolve."""
+    from cpcd.types import TYPES  # pandas and Arrow: only once metadata is checked
+
+    supported = sorted(TYPES)
     problems: list[Problem] = []
     for table in package.tables.values():
         where = str(table.schema_path)
@@ -279,14 +281,14 @@ def check_consistency(package: Package) -> list[Problem]:
             )
         names = table.field_names
         for f in table.fields:
-            if f.type not in SUPPORTED_TYPES:
+            if f.type not in TYPES:
                 problems.append(
                     Problem(
                         where,
                         None,
                         f.name,
                         f.type,
-                        f"field type must be one of {sorted(SUPPORTED_TYPES)}",
+                        f"field type must be one of {supported}",
                     )
                 )
             if not NAME_PATTERN.fullmatch(f.name):

@@ -16,24 +16,18 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from cpcd.derive import DATE_UNIT, pandas_dtype
-from cpcd.metadata import Field, Table
+from cpcd.metadata import Table
 from cpcd.problems import Problem
+from cpcd.types import TYPES
 
 BOM = b"\xef\xbb\xbf"
 NOT_SPACE = re.compile(rb"\S")
+BLANK_LINE = re.compile(rb"(?:^|(?<=\n))\n")
 HEADER_BYTES = 1 << 20
-INTEGER = re.compile(r"[+-]?\d+")
-DATE = r"\d{4}-\d{2}-\d{2}"
-DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"
-TRUE_VALUES = ("true", "True", "TRUE", "1")
-FALSE_VALUES = ("false", "False", "FALSE", "0")
 
 
 @dataclass
@@ -57,28 +51,6 @@ def _problem(
     table: Table, line: int | None, column: str | None, value: str | None, rule: str
 ) -> Problem:
     return Problem(str(table.path), line, column, value, rule)
-
-
-def cell_text(value: object) -> str | None:
-    """A typed cell as the text a user wrote: dates without a time part, no NaN."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, pd.Timestamp):  # isoformat, not strftime: it pads years before 1000
-        if value.tzinfo is not None:
-            return value.tz_convert("UTC").isoformat().replace("+00:00", "Z")
-        return value.date().isoformat()
-    return str(value)
-
-
-def key_text(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
-    """Each row's primary key as text, the values of a composite key joined by '|'."""
-    parts = [frame[name].map(cell_text).astype(object).fillna("") for name in key]
-    text = parts[0]
-    for part in parts[1:]:
-        text = text + "|" + part
-    return text
 
 
 def _scan_records(text: str, width: int, table: Table) -> tuple[list[int], list[Problem]]:
@@ -190,15 +162,10 @@ def _encoding_problem(table: Table, raw: bytes) -> Problem | None:
 
 
 def _blank_notice(table: Table, raw: bytes) -> list[Problem]:
-    """A notice counting the empty lines (not the end of the last line), if there are any.
-
-    Called only when the lines and the rows read do not match: the search for
-    an empty line is the slowest scan of a large file.
-    """
-    if b"\n\n" not in raw and not raw.startswith(b"\n"):
+    """A notice counting the empty lines (not the end of the last line), if there are any."""
+    blank = len(BLANK_LINE.findall(raw))
+    if not blank:
         return []
-    newline = np.frombuffer(raw, dtype=np.uint8) == ord("\n")
-    blank = int(np.count_nonzero(newline[1:] & newline[:-1])) + int(raw.startswith(b"\n"))
     return [_problem(table, None, None, None, f"normalised: {blank} blank line(s) ignored")]
 
 
@@ -238,91 +205,13 @@ def _typed(frame: pd.DataFrame, data: TableData) -> pd.DataFrame:
     out = {}
     for f in table.fields:
         text = frame[f.name]
-        typed, bad = _convert(text, f)
-        rule = f"type: not a valid {_TYPE_WORDS[f.type]}"
+        typed, bad = TYPES[f.type].parse(text)
+        rule = f"type: not a valid {TYPES[f.type].word}"
         if f.type == "string" and (f.enum is not None or f.pattern is not None or f.name in keys):
-            array = pa.array(text.array)
-            spaced = pc.not_equal(pc.utf8_trim_whitespace(array), array)
-            bad = pd.Series(pc.fill_null(spaced, False).to_numpy(zero_copy_only=False), text.index)
+            bad = (text.str.strip() != text).fillna(False).astype(bool)
             rule = "whitespace: leading or trailing spaces in a key or coded value"
         for index in bad[bad].index:
             data.unreadable.add((index, f.name))
             data.problems.append(_problem(table, data.line(index), f.name, str(text[index]), rule))
         out[f.name] = typed
     return pd.DataFrame(out, index=frame.index)
-
-
-_TYPE_WORDS = {
-    "string": "string",
-    "integer": "integer",
-    "number": "number",
-    "boolean": "boolean (true or false)",
-    "date": "date (YYYY-MM-DD)",
-    "datetime": "UTC date-time (YYYY-MM-DDTHH:MM:SSZ)",
-}
-
-
-# Arrow's casts accept exactly these forms for these types (no sign '+', no spaces,
-# real calendar days), so a column that matches and casts whole needs no cell-by-cell pass.
-ARROW_CASTS = {
-    "integer": ("-?[0-9]+", pa.int64()),
-    "date": ("[0-9]{4}-[0-9]{2}-[0-9]{2}", pa.date32()),
-}
-
-
-def _arrow_convert(text: pd.Series, f: Field) -> pd.Series | None:
-    """The whole column cast by Arrow when every cell is well formed; None otherwise."""
-    if f.type not in ARROW_CASTS:
-        return None
-    pattern, arrow_type = ARROW_CASTS[f.type]
-    array = pa.array(text.array)
-    if (
-        array.null_count < len(array)
-        and not pc.all(pc.match_substring_regex(array, f"^{pattern}$")).as_py()
-    ):
-        return None
-    try:
-        typed = pc.cast(array, arrow_type)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    if f.type == "date":
-        typed = pc.cast(typed, pa.timestamp(DATE_UNIT))
-    # Nullable integers straight from Arrow: through float64 they would lose digits past 2**53.
-    frame = typed.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    return pd.Series(frame, index=text.index).astype(pandas_dtype(f))
-
-
-def _convert(text: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
-    """Typed column and a mask of non-empty cells that failed to convert (vectorised).
-
-    Integers and dates are cast by Arrow when the whole column is well formed;
-    otherwise, and for other types, pandas converts and marks each bad cell.
-    """
-    present = text.notna()
-    if f.type == "string":
-        return text, present & False
-    fast = _arrow_convert(text, f)
-    if fast is not None:
-        return fast, present & False
-    if f.type == "integer":
-        ok = text.str.fullmatch(INTEGER.pattern).fillna(False).astype(bool)
-        typed = pd.to_numeric(text.where(ok), errors="coerce").astype("Int64")
-    elif f.type == "number":
-        typed = pd.to_numeric(text, errors="coerce").astype("Float64")
-        ok = typed.notna() & ~typed.isin([float("inf"), float("-inf")])
-        typed = typed.where(ok)
-    elif f.type == "boolean":
-        mapping = dict.fromkeys(TRUE_VALUES, True) | dict.fromkeys(FALSE_VALUES, False)
-        typed = text.map(mapping, na_action="ignore").astype("boolean")
-        ok = typed.notna()
-    elif f.type == "date":
-        typed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").astype(
-            f"datetime64[{DATE_UNIT}]"
-        )
-        ok = typed.notna() & text.str.fullmatch(DATE).fillna(False).astype(bool)
-    else:  # datetime
-        typed = pd.to_datetime(text, format="%Y-%m-%dT%H:%M:%SZ", utc=True, errors="coerce")
-        typed = typed.astype(pandas_dtype(f))
-        ok = typed.notna() & text.str.fullmatch(DATETIME).fillna(False).astype(bool)
-    bad = present & ~ok
-    return typed.where(~bad), bad

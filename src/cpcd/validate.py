@@ -1,30 +1,30 @@
 """Check a package's data against its schemas and report every problem at once.
 
-Order of work: the descriptor (frictionless, in a child process beside the
-reads: :mod:`cpcd.descriptor`), then per table the structure and
-types (:mod:`cpcd.read`), the field constraints and primary keys (pandera,
-derived from the schema), the foreign keys across tables, and the cross-field
-date rules. Everything is vectorised: the cost is linear in the rows.
+Order of work: the descriptor (frictionless: :mod:`cpcd.descriptor`), then per
+table the structure and types (:mod:`cpcd.read`), the field constraints and
+primary keys (pandera, derived from the schema), the foreign keys across
+tables, the row references and the cross-field date rules declared in the
+schemas. Each rule is applied to whole columns.
 """
 
 from __future__ import annotations
 
-import calendar
-import re
 import time
 from dataclasses import dataclass
-from functools import cache
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pandera
 
-from cpcd.derive import DATE_UNIT, field_checks, pandera_schema
-from cpcd.descriptor import DescriptorCheck
+from cpcd.derive import pandera_schema
+from cpcd.descriptor import check_descriptor
 from cpcd.metadata import Package, load_package
 from cpcd.problems import CpcdError, Problem
-from cpcd.read import TableData, cell_text, key_text, read_table
+from cpcd.read import TableData, read_table
+from cpcd.text import cell_text, key_text
+from cpcd.types import TIME_UNIT
 
 PANDERA_RULES = {
     "not_nullable": "required: the cell is empty",
@@ -45,24 +45,18 @@ class Result:
         return not self.problems
 
 
-def validate(
-    descriptor_path: Path,
-    data_dir: Path | None = None,
-    descriptor_check: DescriptorCheck | None = None,
-) -> Result:
+def validate(descriptor_path: Path, data_dir: Path | None = None) -> Result:
     """Validate every table; raise :class:`CpcdError` only when the metadata itself is broken.
 
-    The descriptor's check against the standard runs beside the table reads
-    (``descriptor_check``, if started earlier, else started here); its problems,
-    if any, are all that is reported.
+    A descriptor that breaks the Data Package standard is reported alone: its
+    tables cannot be trusted to say what the data should be.
     """
     package = load_package(descriptor_path, data_dir)
-    descriptor_check = descriptor_check or DescriptorCheck(descriptor_path)
-    data = {name: read_table(table) for name, table in package.tables.items()}
-    problems = descriptor_check.problems()
+    problems = check_descriptor(descriptor_path)
     if problems:
         raise CpcdError("the package descriptor is not valid", problems)
-    problems.extend(_unexpected_files(package, data_dir))
+    data = {name: read_table(table) for name, table in package.tables.items()}
+    problems.extend(_unexpected_files(package))
     for item in data.values():
         problems.extend(item.problems)
         if item.frame is not None:
@@ -74,7 +68,8 @@ def validate(
     return Result(package, data, problems, notices)
 
 
-def _unexpected_files(package: Package, data_dir: Path | None) -> list[Problem]:
+def _unexpected_files(package: Package) -> list[Problem]:
+    """CSV files beside the tables that no resource describes (a misspelt file name)."""
     folders = {t.path.parent for t in package.tables.values()}
     known = {t.path for t in package.tables.values()}
     return [
@@ -105,17 +100,13 @@ def check_constraints(item: TableData) -> list[Problem]:
         value = "|".join(str(v) for v in group["failure_case"])
         line = item.line(int(index))
         problems.append(Problem(str(table.path), line, ",".join(group["column"]), value, KEY_RULE))
-    rules = {f.name: [rule for rule, _ in field_checks(f)] for f in table.fields}
     for case in cases[~composite].itertuples():
         index = int(case.index) if pd.notna(case.index) else None
         if (index, case.column) in item.unreadable:
             continue  # already reported as a type or whitespace problem
-        if case.check in PANDERA_RULES:
-            rule = PANDERA_RULES[case.check]
-            if case.check == "field_uniqueness" and table.primary_key == (case.column,):
-                rule = KEY_RULE
-        else:
-            rule = rules[case.column][int(case.check_number)]
+        rule = PANDERA_RULES.get(case.check, case.check)  # our checks carry their rule
+        if case.check == "field_uniqueness" and table.primary_key == (case.column,):
+            rule = KEY_RULE
         line = item.line(index) if index is not None else None
         problems.append(
             Problem(str(table.path), line, case.column, cell_text(case.failure_case), rule)
@@ -133,7 +124,8 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
             if target is None or target.frame is None:
                 continue
             child = item.frame[list(fk.fields)].dropna()
-            missing = ~_isin(child, target.frame[list(fk.reference_fields)])
+            parent = key_text(target.frame, fk.reference_fields)
+            missing = ~key_text(child, fk.fields).isin(parent)
             for index, row in child[missing].iterrows():
                 if any((index, name) in item.unreadable for name in fk.fields):
                     continue
@@ -150,35 +142,6 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
     return problems
 
 
-def _isin(child: pd.DataFrame, parent: pd.DataFrame) -> np.ndarray:
-    """Which child rows occur among the parent rows (columns matched in order).
-
-    One column is looked up as a column, ten times faster than as a one-level index.
-    """
-    if child.shape[1] == 1:
-        return child.iloc[:, 0].isin(parent.iloc[:, 0]).to_numpy(dtype=bool)
-    index = pd.MultiIndex.from_frame(parent.astype(object))
-    return pd.MultiIndex.from_frame(child.astype(object)).isin(index)
-
-
-def _existing_keys(target: TableData, wanted: set[str]) -> set[str]:
-    """Which of the ``wanted`` keys (as text) the target table has.
-
-    Only rows whose first key column could match are turned into key text, so a
-    handful of references into a large table costs one vectorised ``isin``.
-    """
-    frame, key = target.frame, target.table.primary_key
-    heads = {text.split("|", 1)[0] for text in wanted} if len(key) > 1 else wanted
-    first = frame[key[0]]
-    if target.table.fields[target.table.field_names.index(key[0])].type == "string":
-        candidates = frame[first.isin(heads).fillna(False).astype(bool)]
-    else:
-        codes, uniques = pd.factorize(first)
-        hits = [i for i, value in enumerate(uniques) if cell_text(value) in heads]
-        candidates = frame[np.isin(codes, hits)]
-    return set(key_text(candidates, key)) & wanted
-
-
 def check_row_references(data: dict[str, TableData]) -> list[Problem]:
     """Rows that name another row by table, key and column (the schema's cpcd:rowReference,
     as in errata) must name one that exists."""
@@ -188,11 +151,11 @@ def check_row_references(data: dict[str, TableData]) -> list[Problem]:
         if item.frame is None or ref is None:
             continue
         references = item.frame[[ref.table, ref.key, ref.field]].dropna()
-        keys: dict[str, set[str]] = {}
-        for name, group in references.groupby(ref.table, observed=True):
-            target = data.get(str(name))
-            if target is not None and target.frame is not None:
-                keys[str(name)] = _existing_keys(target, set(group[ref.key]))
+        keys = {
+            name: set(key_text(target.frame, target.table.primary_key))
+            for name, target in data.items()
+            if target.frame is not None and name in set(references[ref.table])
+        }
         for index, row in references.iterrows():
             target = data.get(row[ref.table])
             if target is None or target.frame is None:
@@ -214,7 +177,6 @@ def _iso(day: time.struct_time) -> str:
     return f"{day.tm_year:04d}-{day.tm_mon:02d}-{day.tm_mday:02d}"
 
 
-@cache
 def edtf_bounds(text: str) -> tuple[str, str, str] | None:
     """(precision, first day, last day) of an EDTF date or interval, or None if not EDTF."""
     from edtf import parse_edtf
@@ -233,42 +195,12 @@ def edtf_bounds(text: str) -> tuple[str, str, str] | None:
         precision = ends.pop() if len(ends) == 1 else None
     if precision not in ("day", "month", "year", "decade"):
         return None
-    return precision, _iso(lower), _iso(upper)
-
-
-ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-
-
-def iso_bounds(text: str) -> tuple[str, str, str] | None:
-    """:func:`edtf_bounds` for the plain forms YYYY, YYYY-MM and YYYY-MM-DD, and intervals
-    of two of them, without a parser.
-
-    The edtf library takes milliseconds a value; these forms are most of the data,
-    so they are read directly (a test holds both to the same answers).
-    """
-    start, slash, end = text.partition("/")
-    if slash:  # an interval of two plain dates of one precision: START/END
-        ends = [ISO_DATE.fullmatch(part) for part in (start, end)]
-        if not all(ends) or any(m[1] == "0000" for m in ends if m):
-            return edtf_bounds(text)
-        first, last = iso_bounds(start), iso_bounds(end)
-        if first is None or last is None or first[0] != last[0]:
-            return None
-        return first[0], first[1], last[2]
-    match = ISO_DATE.fullmatch(text)
-    if match is None or match[1] == "0000":
-        return edtf_bounds(text)
-    year, month, day = match.groups()
-    if month is None:
-        return "year", f"{year}-01-01", f"{year}-12-31"
-    if not 1 <= int(month) <= 12:
+    first, last = _iso(lower), _iso(upper)
+    try:  # the edtf library accepts days no calendar has, such as 29 February 2023
+        date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
         return None
-    last = calendar.monthrange(int(year), int(month))[1]
-    if day is None:
-        return "month", f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
-    if not 1 <= int(day) <= last:
-        return None
-    return "day", text, text
+    return precision, first, last
 
 
 @dataclass
@@ -282,14 +214,14 @@ class Bounds:
 
 
 def _parse_edtf(text: pd.Series) -> Bounds:
-    """EDTF bounds per cell, reading each distinct value once and spreading the answers
-    to the rows by their codes, so that a million rows cost a few array operations."""
+    """EDTF bounds per cell; the edtf library reads each distinct value once (it is slow
+    per value, and a column repeats few)."""
     codes, uniques = pd.factorize(text)
-    parsed = [iso_bounds(value) for value in uniques]
+    parsed = [edtf_bounds(value) for value in uniques]
     known = np.array([b is not None for b in parsed] + [False])  # code -1: an empty cell
     precision = np.array([b[0] if b else None for b in parsed] + [None], dtype=object)
     first, last = (
-        np.array([b[part] if b else "NaT" for b in parsed] + ["NaT"], f"datetime64[{DATE_UNIT}]")
+        np.array([b[part] if b else "NaT" for b in parsed] + ["NaT"], f"datetime64[{TIME_UNIT}]")
         for part in (1, 2)
     )
     return Bounds(

@@ -1,0 +1,63 @@
+"""The canonical CSV text of a table: UTF-8, LF line ends, a header, minimal quoting.
+
+A missing value is the empty cell. Cells are formatted by their type (see
+:mod:`cpcd.types`) and joined column by column with Arrow's string kernels:
+at a million rows a row-by-row writer is the slowest step of a build.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cpcd.metadata import Table
+from cpcd.text import MISSING
+from cpcd.types import TYPES
+
+# RFC 4180: a cell holding a comma, a quote, a line feed or a carriage return is quoted.
+# (Python's csv module with "\n" line ends does not quote a carriage return, which CSV
+# readers take for a line break.)
+NEEDS_QUOTES = '[,"\n\r]'
+
+
+def text_table(frame: pd.DataFrame, table: Table) -> pa.Table:
+    """Every column as text (null where missing), in schema order."""
+    return pa.table({f.name: TYPES[f.type].write(frame[f.name]) for f in table.fields})
+
+
+def _large(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
+
+
+def _cells(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Cells as CSV text: quoted (quotes doubled) where needed, empty for missing values."""
+    text = pc.cast(text, pa.large_string())
+    needs = pc.fill_null(pc.match_substring_regex(text, NEEDS_QUOTES), False)
+    quote = _large('"')
+    doubled = pc.replace_substring(text, '"', '""')
+    quoted = pc.binary_join_element_wise(quote, doubled, quote, _large(""))
+    return pc.fill_null(pc.if_else(needs, quoted, text), _large(MISSING))
+
+
+def _values(strings: pa.Array) -> bytes:
+    """The concatenated text of a large-string array, read from its data buffer."""
+    _, offsets, data = strings.buffers()
+    first = strings.offset
+    ends = np.frombuffer(offsets, dtype=np.int64)[first : first + len(strings) + 1]
+    return memoryview(data)[ends[0] : ends[-1]].tobytes()
+
+
+def csv_bytes(frame: pd.DataFrame, table: Table) -> bytes:
+    """The canonical CSV of ``frame``: the text Python's csv writer gives, with a carriage
+    return quoted too."""
+    header = (",".join(table.field_names) + "\n").encode("utf-8")
+    if frame.empty:
+        return header
+    cells = [_cells(column) for column in text_table(frame, table).columns]
+    # The last cell carries the line end, so the rows are joined in one pass.
+    cells[-1] = pc.binary_join_element_wise(cells[-1], _large(""), _large("\n"))
+    lines = pc.binary_join_element_wise(*cells, _large(","))
+    chunks = lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]
+    return header + b"".join(_values(chunk) for chunk in chunks if len(chunk))
