@@ -10,7 +10,7 @@ from conftest import DESCRIPTOR, FACT_TABLES, copy_package, schema
 
 from cpcd.metadata import load_package
 from cpcd.read import read_table
-from cpcd.validate import edtf_bounds, validate
+from cpcd.validate import edtf_bounds, iso_bounds, validate
 
 
 def test_shipped_data_is_valid():
@@ -278,12 +278,43 @@ def test_wrong_cell_count_and_structure(tmp_path):
 )
 def test_edtf_bounds(text, expected):
     assert edtf_bounds(text) == expected
+    assert iso_bounds(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1900",
+        "2000-02",
+        "2100-02",
+        "2024-02-29",
+        "2023-04-31",
+        "2023-00",
+        "2023-12-31",
+        "1951-05-21",
+        "0999-01-01",
+        "9999-12",
+        "2023-1-05",
+        "2023-05-5",
+        "0000",
+        "2024-03/2024-05",
+        "2020/2021",
+        "2024-03-26/2024-03-25",  # reversed: read, then refused by the range rule
+        "2024/2025-01",  # ends of different precision
+        "2024-13/2024-14",
+        "0000/0001",
+        "2024/2025/2026",
+    ],
+)
+def test_plain_dates_read_as_the_edtf_library_reads_them(text):
+    assert iso_bounds(text) == edtf_bounds(text)
 
 
 def test_a_day_that_does_not_exist_is_refused():
     # 2023 is not a leap year; the edtf library parses 2023-02-29 all the same.
-    assert edtf_bounds("2023-02-29") is None
-    assert edtf_bounds("2023-02-29/2023-03-01") is None
+    for text in ("2023-02-29", "2023-02-29/2023-03-01"):
+        assert edtf_bounds(text) is None
+        assert iso_bounds(text) is None
     assert edtf_bounds("2024-02-29") == ("day", "2024-02-29", "2024-02-29")  # a leap year
 
 

@@ -9,6 +9,8 @@ schemas. Each rule is applied to whole columns.
 
 from __future__ import annotations
 
+import calendar
+import re
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -203,6 +205,42 @@ def edtf_bounds(text: str) -> tuple[str, str, str] | None:
     return precision, first, last
 
 
+ISO_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def iso_bounds(text: str) -> tuple[str, str, str] | None:
+    """:func:`edtf_bounds` for the plain forms YYYY, YYYY-MM and YYYY-MM-DD, and intervals
+    of two of them; anything else goes to the edtf library.
+
+    Kept for speed: the edtf library is slow per value, and a large table holds
+    many distinct plain dates (see docs/benchmarks.md). A test holds both readers
+    to the same answers.
+    """
+    start, slash, end = text.partition("/")
+    if slash:  # an interval of two plain dates of one precision: START/END
+        ends = [ISO_DATE.fullmatch(part) for part in (start, end)]
+        if not all(ends) or any(m[1] == "0000" for m in ends if m):
+            return edtf_bounds(text)
+        first, last = iso_bounds(start), iso_bounds(end)
+        if first is None or last is None or first[0] != last[0]:
+            return None
+        return first[0], first[1], last[2]
+    match = ISO_DATE.fullmatch(text)
+    if match is None or match[1] == "0000":
+        return edtf_bounds(text)
+    year, month, day = match.groups()
+    if month is None:
+        return "year", f"{year}-01-01", f"{year}-12-31"
+    if not 1 <= int(month) <= 12:
+        return None
+    last = calendar.monthrange(int(year), int(month))[1]
+    if day is None:
+        return "month", f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
+    if not 1 <= int(day) <= last:
+        return None
+    return "day", text, text
+
+
 @dataclass
 class Bounds:
     """EDTF bounds of a column's cells, aligned with its index; ``ok`` marks cells that parsed."""
@@ -214,10 +252,9 @@ class Bounds:
 
 
 def _parse_edtf(text: pd.Series) -> Bounds:
-    """EDTF bounds per cell; the edtf library reads each distinct value once (it is slow
-    per value, and a column repeats few)."""
+    """EDTF bounds per cell, each distinct value read once."""
     codes, uniques = pd.factorize(text)
-    parsed = [edtf_bounds(value) for value in uniques]
+    parsed = [iso_bounds(value) for value in uniques]
     known = np.array([b is not None for b in parsed] + [False])  # code -1: an empty cell
     precision = np.array([b[0] if b else None for b in parsed] + [None], dtype=object)
     first, last = (
