@@ -7,8 +7,11 @@ with the source data by a second, simpler implementation.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -90,6 +93,31 @@ def frictionless_validate(folder: Path) -> subprocess.CompletedProcess:
         text=True,
         timeout=300,
     )
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``cpcd ARGS`` run the way the installed command runs it (``cpcd.cli.main``), but in
+    this process: the same output and exit status without starting Python again."""
+    from cpcd.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved = (sys.argv, os.getcwd(), dict(os.environ))
+    try:
+        sys.argv = ["cpcd", *args]
+        os.chdir(cwd)
+        os.environ.update(env or {})
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                main()
+                code = 0
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+    finally:
+        sys.argv = saved[0]
+        os.chdir(saved[1])
+        os.environ.clear()
+        os.environ.update(saved[2])
+    return subprocess.CompletedProcess(["cpcd", *args], code, stdout.getvalue(), stderr.getvalue())
 
 
 @pytest.fixture(scope="session")

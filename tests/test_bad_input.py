@@ -13,14 +13,12 @@ import io
 import json
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_package
+from conftest import ROOT, copy_package, run_cli
 
 import cpcd
 from cpcd.build import build
@@ -471,21 +469,7 @@ def test_cli_reports_without_traceback(case_id, tmp_path):
     descriptor = copy_package(tmp_path)
     case.mutate(tmp_path)
     for command in (["validate"], ["build", "--out", str(tmp_path / "out")]):
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "cpcd",
-                *command,
-                "--package",
-                str(descriptor),
-                "--data",
-                str(tmp_path / "data"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = run_cli(*command, "--package", str(descriptor), "--data", str(tmp_path / "data"))
         assert done.returncode == 1, done.stderr
         assert "Traceback" not in done.stderr + done.stdout
         lines = done.stderr.splitlines()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from conftest import (
     copy_package,
     frictionless_validate,
     read_rows,
+    run_cli,
     schema,
 )
 
@@ -274,12 +274,7 @@ def test_dates_are_days_not_padded_guesses(exports):
 def test_a_path_with_a_quote_builds_and_verifies(tmp_path):
     """An apostrophe in the output path reaches DuckDB as a path, not as broken SQL."""
     out = tmp_path / "it's" / "exports"
-    done = subprocess.run(
-        [str(BIN / "cpcd"), "build", "--out", str(out), "--quiet"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    done = run_cli("build", "--out", str(out), "--quiet")
     assert done.returncode == 0, done.stderr
     assert (out / "views" / "timeline.csv").exists()
     assert verify(out) == []
@@ -293,9 +288,7 @@ def test_verify_reports_a_broken_descriptor(exports, tmp_path, text):
     folder = tmp_path / "exports"
     shutil.copytree(exports, folder)
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
-    done = subprocess.run(
-        [str(BIN / "cpcd"), "verify", str(folder)], capture_output=True, text=True, cwd=ROOT
-    )
+    done = run_cli("verify", str(folder))
     assert done.returncode == 1, done.stderr
     assert f"{folder / 'datapackage.json'}:" in done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr

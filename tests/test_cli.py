@@ -5,26 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import re
 import subprocess
 import sys
 import tomllib
 
-from conftest import DATA, DESCRIPTOR, ROOT, TABLES, copy_package, read_rows
+from conftest import DATA, DESCRIPTOR, ROOT, TABLES, copy_package, read_rows, run_cli
 
 import cpcd
 
-
-def cpcd_cli(*args, cwd=ROOT, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "cpcd", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **(env or {})},
-    )
+cpcd_cli = run_cli
 
 
 COMMANDS = (
@@ -59,7 +49,10 @@ def test_bare_cpcd_prints_the_help_and_succeeds():
 
 
 def test_version_is_the_datasets():
-    done = cpcd_cli("--version")
+    # The real entry point, in a new process, once; other tests run the CLI in this one.
+    done = subprocess.run(
+        [sys.executable, "-m", "cpcd", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     version = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["version"]
     assert done.stdout == f"cpcd {version}\n"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_package
+from conftest import copy_package, run_cli
 
 from cpcd.build import build
 from cpcd.diff import diff
@@ -102,14 +101,12 @@ def test_diff_of_export_directories(versions):
 
 def test_diff_command_prints_and_emits_json(versions):
     one, two = versions
-    command = [sys.executable, "-m", "cpcd", "diff", str(one / "exports"), str(two / "exports")]
-    text = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300).stdout
+    command = ["diff", str(one / "exports"), str(two / "exports")]
+    text = run_cli(*command).stdout
     assert "bilateral_events: 1 added, 1 removed, 1 changed" in text
     assert "  - cpec_tenth_anniversary" in text
     assert "  ~ hs_1: launch_datetime_utc: None -> '2025-10-19T03:00:00Z'" in text
-    as_json = subprocess.run(
-        [*command, "--json"], capture_output=True, text=True, check=True, timeout=300
-    ).stdout
+    as_json = run_cli(*command, "--json").stdout
     assert json.loads(as_json)["tables"] == EXPECTED
 
 
@@ -122,23 +119,13 @@ def test_diff_of_git_revisions(tmp_path):
     subprocess.run([*GIT, "-C", str(repo), "commit", "-qm", "version 1"], check=True)
     make_version_two(repo)
     subprocess.run([*GIT, "-C", str(repo), "commit", "-qam", "version 2"], check=True)
-    done = subprocess.run(
-        [sys.executable, "-m", "cpcd", "diff", "--json", "--repo", str(repo), "HEAD~1", "HEAD"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli("diff", "--json", "--repo", str(repo), "HEAD~1", "HEAD")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["tables"] == EXPECTED
 
 
 def test_unknown_version_is_a_clear_error(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "cpcd", "diff", str(tmp_path), "no-such-revision"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli("diff", str(tmp_path), "no-such-revision")
     assert done.returncode == 1
     assert "neither an export directory nor a git revision" in done.stderr
     assert "Traceback" not in done.stderr

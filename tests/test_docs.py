@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import DATA, DESCRIPTOR, ROOT, SCHEMAS, TABLES, copy_package
+from conftest import DATA, DESCRIPTOR, ROOT, SCHEMAS, TABLES, copy_package, run_cli
 
 import cpcd
 from cpcd.cookbook import parse, stale
@@ -137,7 +137,8 @@ def test_readme_shell_commands_run(exports, tmp_path):
         "figures": ["--out", str(tmp_path / "figures")],
         "cookbook": ["--path", str(cookbook)],
     }
-    env = {**os.environ, "CPCD_EXPORTS": str(built)}
+    exports_env = {"CPCD_EXPORTS": str(built)}
+    env = {**os.environ, **exports_env}
     commands = _shell_commands()
     assert {c.split()[0] for c in commands} == {"make", "cpcd", "duckdb", "frictionless"}
     for command in commands:
@@ -158,7 +159,9 @@ def test_readme_shell_commands_run(exports, tmp_path):
                 *(w.replace("exports/", f"{built}/") for w in words[1:]),
             ]
         else:
-            argv = [str(BIN / "cpcd"), *words[1:], *redirect.get(words[1], [])]
+            done = run_cli(*words[1:], *redirect.get(words[1], []), env=exports_env)
+            assert done.returncode == 0, (command, done.stdout, done.stderr)
+            continue
         done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, (command, done.stdout, done.stderr)
     assert (tmp_path / "figures" / "security.png").exists()  # the redirected commands wrote
@@ -185,13 +188,7 @@ def test_readme_diff_from_0_1_0_is_what_cpcd_prints():
     if subprocess.run(["git", "cat-file", "-e", RELEASE_0_1_0], cwd=ROOT).returncode:
         pytest.skip(f"commit {RELEASE_0_1_0} (release 0.1.0) is not in this clone's history")
     (summary,) = TEXT_BLOCKS
-    done = subprocess.run(
-        [str(BIN / "cpcd"), "diff", RELEASE_0_1_0, "HEAD"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli("diff", RELEASE_0_1_0, "HEAD")
     assert done.returncode == 0, done.stderr
     printed = [line for line in done.stdout.splitlines() if line and not line.startswith(" ")]
     assert printed == summary.splitlines()
@@ -210,9 +207,8 @@ def test_readme_validation_report_is_what_cpcd_prints(tmp_path):
             file, number, column, value = match.groups()
             _set_cell(tmp_path / file, int(number), column, value)
     argv = shlex.split(command.removeprefix("$ "))
-    done = subprocess.run(
-        [str(BIN / argv[0]), *argv[1:]], cwd=tmp_path, capture_output=True, text=True
-    )
+    assert argv[0] == "cpcd"
+    done = run_cli(*argv[1:], cwd=tmp_path)
     assert done.returncode == 1
     assert (done.stdout + done.stderr).splitlines() == expected
 
@@ -232,11 +228,7 @@ def test_data_dictionary_is_current():
 def test_a_stale_data_dictionary_is_reported(tmp_path):
     stale_copy = tmp_path / "data-dictionary.md"
     stale_copy.write_text(DICTIONARY.read_text().replace("| 76 |", "| 75 |", 1), encoding="utf-8")
-    done = subprocess.run(
-        [str(BIN / "cpcd"), "docs", "--check", "--path", str(stale_copy)],
-        capture_output=True,
-        text=True,
-    )
+    done = run_cli("docs", "--check", "--path", str(stale_copy))
     assert done.returncode == 1
     assert "stale" in done.stderr
 

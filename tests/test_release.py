@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, TABLES
+from conftest import ROOT, TABLES, run_cli
 
 from cpcd.integrity import verify
 from cpcd.release import release
@@ -88,12 +88,7 @@ def test_created_comes_from_the_changelog_or_source_date_epoch(two_builds, tmp_p
 
 def test_verify_passes_on_a_build(two_builds):
     assert verify(two_builds[0]) == []
-    done = subprocess.run(
-        [sys.executable, "-m", "cpcd", "verify", str(two_builds[0])],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli("verify", str(two_builds[0]))
     assert done.returncode == 0
 
 
@@ -124,12 +119,7 @@ def test_verify_names_each_changed_file(two_builds, tmp_path, target, expected):
     problems = verify(copy)
     assert {p.rule for p in problems} == expected
     assert {Path(p.path).relative_to(copy).as_posix() for p in problems} == {target}
-    done = subprocess.run(
-        [sys.executable, "-m", "cpcd", "verify", str(copy)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_cli("verify", str(copy))
     assert done.returncode == 1 and target in done.stderr
 
 
