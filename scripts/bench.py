@@ -185,7 +185,7 @@ def validation_sql(package: Path) -> str:
                 tests.append(f"{column} < {rules['minimum']}")
             if "maximum" in rules:
                 tests.append(f"{column} > {rules['maximum']}")
-            if rules.get("unique"):
+            if rules.get("unique") and schema["primaryKey"] != [f["name"]]:
                 counts.append(f"SELECT count(*) - count(DISTINCT {column}) FROM {table}")
             edtf = f.get("cpcd:edtf", {})
             if "start" in edtf:  # the first day of a plain date (YYYY, YYYY-MM or YYYY-MM-DD)
