@@ -230,13 +230,18 @@ def test_lines_count_physical_lines_when_a_cell_spans_lines(tmp_path):
 
 
 def test_missing_markers_stay_strings(tmp_path):
+    """Only the empty cell is missing: words other tools read as null stay text."""
     descriptor = copy_package(tmp_path)
     path = tmp_path / "data" / "security_incidents.csv"
-    text = path.read_text().replace("Pishin and Qilla Saifullah", "NA", 1)
-    path.write_text(text)
+    text = path.read_text()
+    for place, marker in (("Pishin and Qilla Saifullah", "NA"), ("Across Pakistan", "N/A")):
+        assert place in text
+        text = text.replace(place, marker, 1)
+    path.write_text(text.replace(",Lahore,", ",None,", 1).replace(",Karachi,", ",null,", 1))
     result = validate(descriptor)
     assert result.problems == []
-    assert "NA" in set(result.data["security_incidents"].frame["location"])
+    locations = set(result.data["security_incidents"].frame["location"])
+    assert {"NA", "N/A", "None", "null"} <= locations
 
 
 def test_wrong_cell_count_and_structure(tmp_path):
