@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests scripts
 
 test: lint build
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --dist loadscope
 
 clean:
 	rm -rf exports release $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
