@@ -37,6 +37,7 @@ COMMANDS = (
     "cookbook",
     "docs",
     "figures",
+    "site",
 )
 
 

@@ -402,7 +402,11 @@ def site_command(
     ] = ROOT / "site",
     quiet: QuietOption = False,
 ) -> None:
-    """Write a static website of the exports: a page per table, row, source and erratum."""
+    """Write a static website of the exports, a page per row, into site/.
+
+    Every table, fact row, source and erratum gets an address; the folder
+    opens from file:// or from any static host.
+    """
     from cpcd.site import build_site
 
     start = time.perf_counter()
