@@ -594,7 +594,7 @@ def _home(site: Site, downloads: list[Download], figures: list[str]) -> None:
     total = sum(len(r) for r in site.rows.values())
     alts = {name: FIGURE_ALT.get(name) or _figure_alt(name) for name in figures}
     figs = "".join(
-        f'<figure><img src="figures/{e(name)}.png" alt="{e(alt)}" loading="lazy">'
+        f'<figure><img src="figures/{e(name)}.png" alt="{e(alt)}">'
         f"<figcaption>{e(alt)}</figcaption></figure>"
         for name, alt in alts.items()
     )
