@@ -34,6 +34,11 @@ CODE_URL = "https://doi.org/10.55014/pij.v7i4.661"
 EVIDENCE_FIELDS = ("source_id", "in_paper")
 LONG_TEXT = 80  # characters: a column with a longer value is clipped in table views
 SHORT_TEXT = 40  # characters: a column with no longer value is kept on one line
+# What the bibliography says of an address, by the source's url_status.
+ADDRESS_NOTES = {
+    "repaired": ' <span class="note">(address repaired from the printed one)</span>',
+    "unrecoverable": ' <span class="note">(the printed address cannot be repaired)</span>',
+}
 FIGURE_ALT = {
     "bilateral_events_timeline": (
         "Bilateral events by domain over time, one mark per event, from 1951 to today."
@@ -892,10 +897,12 @@ def _sources(site: Site) -> None:
             used[row["source_id"]] += 1
             if row.get("supplement_source_id"):
                 used[row["supplement_source_id"]] += 1
+    status = {s["source_id"]: s.get("url_status", "") for s in sources}
     items = "".join(
         f'<li id="citation-{c["citation_number"]}" value="{c["citation_number"]}">'
         f'<span class="printed">{e(c["text_as_printed"])}</span><br>'
-        f"→ {_source_summary(site, here, c['source_id'])}</li>"
+        f"→ {_source_summary(site, here, c['source_id'])}"
+        f"{ADDRESS_NOTES.get(status.get(c['source_id'], ''), '')}</li>"
         for c in citations
     )
     rows = "".join(
@@ -972,7 +979,7 @@ def _source_detail(
         if about
         else ""
     )
-    address = f"<p>{_ext(s['url'])}</p>" if s["url"] else "<p>No address.</p>"
+    address = f'<p class="address">{_ext(s["url"])}</p>' if s["url"] else "<p>No address.</p>"
     body = f"""{address}
 <section><h2>In the paper's references</h2>{cited_html}</section>
 <section><h2>Rows resting on it</h2>{rows_html}</section>
