@@ -131,6 +131,7 @@ class Links(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.urls: list[tuple[str, str]] = []  # (tag, url)
         self.ids: set[str] = set()
+        self.repeated_ids: list[str] = []
         self.lang = ""
         self.title = ""
         self.h1 = 0
@@ -142,6 +143,8 @@ class Links(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if "id" in a:
+            if a["id"] in self.ids:
+                self.repeated_ids.append(a["id"])
             self.ids.add(a["id"])
         for name in ("href", "src"):
             if a.get(name) is not None:
@@ -204,13 +207,14 @@ def test_every_relative_link_and_asset_resolves(site, parsed):
     assert checked > 5000  # every page links home, its table, its sources: thousands
 
 
-def test_pages_have_language_title_heading_labels_and_alt_text(parsed):
+def test_pages_have_language_title_heading_labels_alt_text_and_unique_ids(parsed):
     for path, page in parsed.items():
         assert page.lang == "en", path
         assert page.title.strip(), path
         assert page.h1 == 1, path
         assert page.unlabelled == [], path
         assert page.no_alt == [], path
+        assert page.repeated_ids == [], path
     figures = [url for tag, url in parsed["index.html"].urls if tag == "img"]
     assert len(figures) == len(list((ROOT / "docs" / "figures").glob("*.png")))
 

@@ -1168,6 +1168,6 @@ rows each table holds in this build ({e(site.version)}).</p>
 <th scope="col" class="num">this build</th>{heads}</tr></thead><tbody>{lines}</tbody></table></div>
 </section>
 <section id="versions"><h2>Versions</h2><ul>{dates}</ul></section>
-<section id="changelog">
+<section id="log">
 {markdown(text, shift=1) if text else "<p>No changelog was found.</p>"}</section>"""
     _page(site, here, "Changes", body, lead=_crumbs(here, [(None, "Changes")]))
