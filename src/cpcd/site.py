@@ -62,6 +62,7 @@ class Site:
     rows: dict[str, list[dict[str, str]]]
     pages: dict[tuple[str, str], str] = field(default_factory=dict)  # (table, key) -> path
     files: dict[str, bytes] = field(default_factory=dict)  # site path -> content
+    by_key: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, repr=False)
 
     @property
     def version(self) -> str:
@@ -83,12 +84,11 @@ class Site:
         return "|".join(row[k] for k in self.package.tables[table].primary_key)
 
     def row(self, table: str, key: str) -> dict[str, str] | None:
-        return self._index()[table].get(key)
-
-    def _index(self) -> dict[str, dict[str, dict[str, str]]]:
-        if not hasattr(self, "_by_key"):
-            self._by_key = {t: {self.key(t, r): r for r in rows} for t, rows in self.rows.items()}
-        return self._by_key
+        if not self.by_key:  # built on first use: the pages look rows up by key often
+            self.by_key.update(
+                {t: {self.key(t, r): r for r in rows} for t, rows in self.rows.items()}
+            )
+        return self.by_key[table].get(key)
 
     def add(self, path: str, text: str) -> None:
         if path in self.files:
@@ -204,7 +204,7 @@ def _assign_pages(site: Site) -> None:
         taken: set[str] = set()
         for row in sorted(site.rows[name], key=lambda r: site.key(name, r)):
             key = site.key(name, row)
-            stem = _slug(key.replace("|", "--"))
+            stem = "--".join(_slug(part) for part in key.split("|"))
             candidate, n = stem, 1
             while candidate in taken:
                 n += 1
@@ -377,12 +377,8 @@ def _value_html(site: Site, here: str, table: Table, f: Field, value: str) -> st
     if f.enum is not None and _enum_label(f, value):
         html += f' <span class="label">{e(_enum_label(f, value))}</span>'
     if f.unit and f.type in ("integer", "number"):
-        html += f' <span class="unit">{e(_unit(f))}</span>'
+        html += f' <span class="unit">{e(f.unit)}</span>'
     return html
-
-
-def _unit(f: Field) -> str:
-    return f.unit or ""
 
 
 def _marker(citation: dict[str, str]) -> str:
@@ -805,13 +801,11 @@ def _source_summary(site: Site, here: str, source_id: str) -> str:
 
 
 def _erratum_item(site: Site, here: str, r: dict[str, str]) -> str:
-    errata = site.package.tables["errata"]
-    kinds = {f.name: f for f in errata.fields}
-    kind = kinds["erratum_type"].labels.get(r["erratum_type"], r["erratum_type"])
+    kind = r["erratum_type"].replace("_", " ")
     return (
         f"<li>{_a(here, _erratum_anchor(r['erratum_id']), r['erratum_id'])}: "
         f"<code>{e(r['field'])}</code>, paper {e(r['paper_value'] or 'empty')}, "
-        f"other value {e(r['corrected_value'] or 'empty')} ({e(r['status'])}; {e(kind)})"
+        f"other value {e(r['corrected_value'] or 'empty')} ({e(r['status'])} {e(kind)})"
         f"<br>{e(r['explanation'])}</li>"
     )
 
