@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint validate clean lock release
+.PHONY: build test lint validate clean lock release site
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 build: $(STAMP)
 	$(BIN)/cpcd build
+
+site: build
+	$(BIN)/cpcd site
 
 release: build
 	$(BIN)/cpcd release
@@ -30,7 +33,7 @@ test: lint build
 	$(BIN)/python -m pytest --numprocesses auto --dist loadscope
 
 clean:
-	rm -rf exports release $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf exports release site $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
 
 # Regenerate requirements.lock from pyproject.toml (needs network access to the package index).
 lock:

@@ -27,6 +27,7 @@ COMMANDS = (
     "cookbook",
     "docs",
     "figures",
+    "site",
 )
 
 

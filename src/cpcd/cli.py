@@ -367,6 +367,31 @@ def figures(
     _say(quiet, f"drew {len(written)} figures in {out}")
 
 
+@app.command("site")
+def site_command(
+    exports: ExportsOption = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Directory for the site (default: site/).", file_okay=False),
+    ] = ROOT / "site",
+    quiet: QuietOption = False,
+) -> None:
+    """Write a static website of the exports, a page per row, into site/.
+
+    Every table, fact row, source and erratum gets an address; the folder
+    opens from file:// or from any static host.
+    """
+    from cpcd.site import build_site
+
+    start = time.perf_counter()
+    try:
+        summary = build_site(exports or exports_dir(), out, ROOT / "CHANGELOG.md", FIGURES)
+    except CpcdError as err:
+        _fail(err)
+    seconds = time.perf_counter() - start
+    _say(quiet, f"wrote {summary.pages} pages ({summary.files} files) to {out} in {seconds:.2f} s")
+
+
 def main() -> None:
     """Entry point: hide tracebacks unless CPCD_DEBUG is set."""
     try:
