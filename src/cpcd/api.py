@@ -1,18 +1,22 @@
 """Python API: load the built tables into pandas, or query them with DuckDB.
 
-Tables are read from an export directory (default ``exports/``), typed by the
-schemas inlined in its own ``datapackage.json``. Where no export exists (cpcd
-installed from a wheel), ``load`` and ``tables`` read the CSVs and schemas that
-travel with the package, typed the same way.
+Tables are read from an export directory, typed by the schemas inlined in its
+own ``datapackage.json``. In a checkout that is ``exports/``, and a warning
+says when ``data/``, ``schemas/`` or ``views/`` changed since it was built.
+Installed from a wheel, cpcd builds its exports once per version of the
+packaged data into a per-user cache folder, named by the data's digest, and
+reads them from there.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpcd.metadata import Package, Table, load_package
-from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, exports_dir
+from cpcd.integrity import STALE_RULE, is_stale
+from cpcd.metadata import Package, load_package
+from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, ROOT, exports_dir, is_checkout
 from cpcd.problems import CpcdError
 
 if TYPE_CHECKING:
@@ -22,30 +26,37 @@ if TYPE_CHECKING:
 BUILD_HINT = "run `make build` (or `cpcd build`) in the repository first"
 
 
-def _exports(exports: Path | None) -> Path:
+class StaleExportsWarning(UserWarning):
+    """The exports read were built from other data than the checkout now holds."""
+
+
+def _exports(exports: Path | None, stacklevel: int = 3) -> Path:
+    """The export folder to read: the one named, else the default (built first when cpcd is
+    installed and has not built this data yet)."""
     folder = Path(exports) if exports is not None else exports_dir()
     if not (folder / "datapackage.json").exists():
-        raise CpcdError(f"no exports found in {folder}: {BUILD_HINT}")
+        if exports is None and not is_checkout():
+            from cpcd.build import build
+
+            build(DESCRIPTOR, folder)
+        else:
+            raise CpcdError(f"no exports found in {folder}: {BUILD_HINT}")
+    elif (
+        is_checkout()
+        and folder.resolve() == (ROOT / "exports").resolve()
+        and is_stale(folder, DESCRIPTOR)
+    ):
+        warnings.warn(f"{folder}: {STALE_RULE}", StaleExportsWarning, stacklevel=stacklevel)
     return folder
 
 
-def _package(exports: Path | None) -> tuple[Package, bool]:
-    """The package to read, and whether it is the packaged CSVs rather than built exports.
-
-    The packaged CSVs serve only when the caller named no exports and none are built.
-    """
-    if (
-        exports is None
-        and not (exports_dir() / "datapackage.json").exists()
-        and DESCRIPTOR.exists()
-    ):
-        return load_package(DESCRIPTOR), True
-    return load_package(_exports(exports) / "datapackage.json"), False
+def _package(exports: Path | None) -> Package:
+    return load_package(_exports(exports, stacklevel=4) / "datapackage.json")
 
 
 def tables(exports: Path | None = None) -> list[str]:
     """Names of the dataset's tables, in descriptor order."""
-    return list(_package(exports)[0].tables)
+    return list(_package(exports).tables)
 
 
 def load(name: str, exports: Path | None = None) -> pd.DataFrame:
@@ -56,42 +67,23 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
     """
     from cpcd.derive import cast_frame
 
-    package, packaged = _package(exports)
+    package = _package(exports)
     if name not in package.tables:
         raise CpcdError(f"no table named {name!r}; tables: {', '.join(package.tables)}")
     table = package.tables[name]
-    if packaged:
-        return cast_frame(_read_packaged(table), table)
     import pyarrow.parquet as pq
 
     path = package.descriptor_path.parent / "parquet" / f"{name}.parquet"
     if not path.exists():
         raise CpcdError(f"{path} is missing: {BUILD_HINT}")
-    types = _nullable_types()
-    return cast_frame(pq.read_table(path).to_pandas(types_mapper=types.get), table)
+    from pandas.api.extensions import ExtensionDtype
 
+    from cpcd.types import TYPES
 
-def _nullable_types() -> dict:
-    import pandas as pd
-    import pyarrow as pa
-
-    # Through NumPy, an integer column with an empty cell becomes float64 and loses
-    # digits past 2**53; these keep every value exact.
-    return {
-        pa.int64(): pd.Int64Dtype(),
-        pa.float64(): pd.Float64Dtype(),
-        pa.bool_(): pd.BooleanDtype(),
-    }
-
-
-def _read_packaged(table: Table) -> pd.DataFrame:
-    from cpcd.export import canonical
-    from cpcd.read import read_table
-
-    item = read_table(table)
-    if item.frame is None or item.problems:
-        raise CpcdError(f"the packaged {table.path} cannot be read", item.problems)
-    return canonical(item.frame, table)
+    # Straight to the nullable dtypes: through NumPy, an integer column with an empty cell
+    # would become float64 and lose digits past 2**53.
+    nullable = {t.arrow: t.pandas for t in TYPES.values() if isinstance(t.pandas, ExtensionDtype)}
+    return cast_frame(pq.read_table(path).to_pandas(types_mapper=nullable.get), table)
 
 
 def connect(exports: Path | None = None) -> duckdb.DuckDBPyConnection:

@@ -19,7 +19,16 @@ from typing import Annotated
 import typer
 
 from cpcd.files import replace_file
-from cpcd.paths import COOKBOOK, DESCRIPTOR, DICTIONARY, FIGURES, ROOT, exports_dir
+from cpcd.paths import (
+    COOKBOOK,
+    DESCRIPTOR,
+    DICTIONARY,
+    FIGURES,
+    ROOT,
+    exports_dir,
+    is_checkout,
+    needs_checkout,
+)
 from cpcd.problems import DEFAULT_CAP, CpcdError, render
 
 app = typer.Typer(
@@ -43,7 +52,11 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+            metavar="",
         ),
     ] = False,
 ) -> None:
@@ -67,19 +80,32 @@ PackageOption = Annotated[
         "--package", help="Package descriptor naming the tables and their schemas.", dir_okay=False
     ),
 ]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")]
+# A flag takes no value; metavar="" keeps typer from showing one (`--quiet <bool>`).
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print only problems.", metavar="")
+]
 CapOption = Annotated[
     int, typer.Option("--max-problems", help="Print at most this many problems.", min=1)
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document for programs instead of text.")
+    bool,
+    typer.Option(
+        "--json", help="Print one JSON document for programs instead of text.", metavar=""
+    ),
 ]
 CheckOption = Annotated[
-    bool, typer.Option("--check", help="Only report whether the file is current; change nothing.")
+    bool,
+    typer.Option(
+        "--check", help="Only report whether the file is current; change nothing.", metavar=""
+    ),
 ]
 ExportsOption = Annotated[
     Path | None,
-    typer.Option("--exports", help="Exports directory (default: exports/).", file_okay=False),
+    typer.Option(
+        "--exports",
+        help="Exports directory to read (default: exports/, or the user cache when installed).",
+        file_okay=False,
+    ),
 ]
 
 
@@ -197,15 +223,12 @@ def build(
 
 
 @app.command()
-def info(
-    out: Annotated[Path | None, typer.Option("--out", help="Exports directory.")] = None,
-    as_json: JsonOption = False,
-) -> None:
+def info(exports: ExportsOption = None, as_json: JsonOption = False) -> None:
     """Version, digest, tables and row counts of the exports."""
     from cpcd.info import describe
 
     try:
-        summary = describe(out or exports_dir())
+        summary = describe(exports or exports_dir())
     except CpcdError as err:
         _fail(err, as_json=as_json)
     if as_json:
@@ -232,17 +255,18 @@ def info(
 
 @app.command()
 def verify(
-    folder: Annotated[
-        Path | None, typer.Argument(help="Export directory (default: exports/).")
-    ] = None,
-    quiet: QuietOption = False,
-    as_json: JsonOption = False,
+    exports: ExportsOption = None, quiet: QuietOption = False, as_json: JsonOption = False
 ) -> None:
-    """Recompute the checksums, hashes and DuckDB digest of exports."""
+    """Recompute the checksums, hashes and DuckDB digest of exports.
+
+    Also takes the root of an unpacked release archive. In a checkout, the
+    exports must also be as new as data/, schemas/ and views/.
+    """
     from cpcd.integrity import verify as run
 
-    folder = folder or exports_dir()
-    problems = run(folder)
+    folder = exports or exports_dir()
+    current = folder.resolve() == (ROOT / "exports").resolve() and is_checkout()
+    problems = run(folder, DESCRIPTOR if current else None)
     if problems:
         _fail(CpcdError(f"{folder} is not intact", problems), as_json=as_json)
     if as_json:
@@ -254,44 +278,53 @@ def verify(
 @app.command("diff")
 def diff_command(
     old: Annotated[str, typer.Argument(help="Export directory or git revision.")],
-    new: Annotated[str, typer.Argument(help="Export directory or git revision.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    new: Annotated[
+        str | None,
+        typer.Argument(help="Export directory or git revision (default: the --exports)."),
+    ] = None,
+    exports: ExportsOption = None,
     repo: Annotated[Path, typer.Option("--repo", help="Repository for git revisions.")] = ROOT,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Print one line per table, no rows.", metavar=""),
+    ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Rows added, removed and changed between two versions."""
-    import json
     import tempfile
 
     from cpcd.diff import diff, render, resolve
 
+    new = new or str(exports or exports_dir())
     with tempfile.TemporaryDirectory(prefix="cpcd-diff-") as workdir:
         try:
             result = diff(resolve(old, repo, Path(workdir)), resolve(new, repo, Path(workdir)))
         except CpcdError as err:
-            _fail(err)
+            _fail(err, as_json=as_json)
     if as_json:
-        typer.echo(
-            json.dumps({"old": old, "new": new, "tables": result}, indent=2, ensure_ascii=False)
-        )
-    else:
-        for line in render(result):
+        _print_json({"old": old, "new": new, "tables": result})
+        return
+    for line in render(result):
+        if not (quiet and line.startswith(" ")):
             typer.echo(line)
 
 
 @app.command("release")
 def release_command(
-    out: Annotated[Path, typer.Option("--out", help="Directory for the archive.")] = ROOT
-    / "release",
-    exports: Annotated[Path | None, typer.Option("--exports", help="Exports to pack.")] = None,
+    exports: ExportsOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for the archive.", file_okay=False)
+    ] = ROOT / "release",
     quiet: QuietOption = False,
 ) -> None:
-    """Pack the exports as a byte-reproducible release archive.
+    """Pack the exports, with the docs, as a byte-reproducible release archive.
 
-    Writes release/cpcd-<version>.tar.gz and its checksum.
+    Writes release/cpcd-<version>.tar.gz and its checksum. Needs a checkout.
     """
     from cpcd.release import release
 
     try:
+        needs_checkout("release", "README.md, LICENSE and docs/")
         archive = release(exports or exports_dir(), ROOT, out)
     except CpcdError as err:
         _fail(err)
@@ -301,16 +334,19 @@ def release_command(
 @app.command()
 def cookbook(
     check: CheckOption = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Exports directory.")] = None,
+    exports: ExportsOption = None,
     path: Annotated[Path, typer.Option("--path", help="The cookbook file.")] = COOKBOOK,
     quiet: QuietOption = False,
 ) -> None:
-    """Rerun docs/queries.md and rewrite its printed results."""
+    """Rerun docs/queries.md and rewrite its printed results. Needs a checkout."""
     from cpcd.api import connect
     from cpcd.cookbook import refresh, stale
 
     try:
-        con = connect(out)
+        if not path.exists():
+            needs_checkout("cookbook", "docs/queries.md")
+            raise CpcdError(f"{path}: file not found")
+        con = connect(exports)
     except CpcdError as err:
         _fail(err)
     text = path.read_text(encoding="utf-8")
@@ -331,10 +367,11 @@ def docs(
     package: PackageOption = DESCRIPTOR,
     quiet: QuietOption = False,
 ) -> None:
-    """Write docs/data-dictionary.md from the schemas and data."""
+    """Write docs/data-dictionary.md from the schemas and data. Needs a checkout."""
     from cpcd.dictionary import generate
 
     try:
+        needs_checkout("docs", "docs/")
         text = generate(package)
     except CpcdError as err:
         _fail(err)
@@ -350,16 +387,22 @@ def docs(
 
 @app.command()
 def figures(
-    out: Annotated[
-        Path, typer.Option("--out", help="Directory for the PNG files.", file_okay=False)
-    ] = FIGURES,
     exports: ExportsOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Directory for the PNG files (default: docs/figures/).", file_okay=False
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Draw the figures of docs/figures/ from the built data."""
     from cpcd.figures import draw
 
     try:
+        if out is None:
+            needs_checkout("figures", "docs/figures/ (name a folder with --out)")
+            out = FIGURES
         with _progress(quiet, "drawing"):
             written = draw(out, exports, lambda path: _say(quiet, f"  wrote {path}"))
     except CpcdError as err:
@@ -371,9 +414,9 @@ def figures(
 def site_command(
     exports: ExportsOption = None,
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option("--out", help="Directory for the site (default: site/).", file_okay=False),
-    ] = ROOT / "site",
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Write a static website of the exports, a page per row, into site/.
@@ -385,6 +428,9 @@ def site_command(
 
     start = time.perf_counter()
     try:
+        if out is None:
+            needs_checkout("site", "site/ (name a folder with --out)")
+            out = ROOT / "site"
         summary = build_site(exports or exports_dir(), out, ROOT / "CHANGELOG.md", FIGURES)
     except CpcdError as err:
         _fail(err)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from cpcd.bibliography import bibtex, csl_json
 from cpcd.csv_text import csv_bytes
 from cpcd.derive import arrow_schema
 from cpcd.duckdb_file import write_duckdb
-from cpcd.integrity import DIGEST_KEY, sha256, write_sums
+from cpcd.integrity import DIGEST_KEY, INPUTS_KEY, sha256, write_sums
 from cpcd.metadata import Package, Table
 from cpcd.problems import CpcdError
 from cpcd.swap import checkpoint, replaced_directory
@@ -137,27 +138,36 @@ def _parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "fields": fields}
 
 
-def write_exports(package: Package, frames: dict[str, pd.DataFrame], out: Path) -> None:
-    """Write every export into ``out``, replacing the previous one whole."""
+def write_exports(
+    package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str
+) -> None:
+    """Write every export into ``out``, replacing the previous one whole; ``inputs`` is the
+    digest of what they were built from (:func:`cpcd.integrity.inputs_digest`)."""
     with replaced_directory(out) as new:
-        _write_all(package, frames, new)
+        _write_all(package, frames, new, inputs)
 
 
-def _write_all(package: Package, frames: dict[str, pd.DataFrame], out: Path) -> None:
+def _write_all(package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str) -> None:
     (out / "csv").mkdir()
     (out / "parquet").mkdir()
     for name, table in package.tables.items():
         parquet = out / "parquet" / f"{name}.parquet"
         pq.write_table(arrow_table(frames[name], table), parquet, compression="zstd")
     checkpoint("parquet")
-    for name, table in package.tables.items():
-        (out / "csv" / f"{name}.csv").write_bytes(csv_bytes(frames[name], table))
-    if "sources" in frames:
-        write_bibliography(frames["sources"], out)
-    digest = write_duckdb(package, out, created(package))
+    # Kept for speed (docs/benchmarks.md): DuckDB fills its file from the Parquet files in
+    # a second thread while this one writes the CSV files; both run mostly outside
+    # Python's lock, so two cores share the work.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        database = pool.submit(write_duckdb, package, out, created(package))
+        for name, table in package.tables.items():
+            (out / "csv" / f"{name}.csv").write_bytes(csv_bytes(frames[name], table))
+        if "sources" in frames:
+            write_bibliography(frames["sources"], out)
+        digest = database.result()
     checkpoint("csv and duckdb")
     descriptor = export_descriptor(package, out)
     descriptor[DIGEST_KEY] = digest
+    descriptor[INPUTS_KEY] = inputs
     (out / "datapackage.json").write_text(
         json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

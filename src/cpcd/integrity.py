@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 SUMS_FILE = "SHA256SUMS"
 METADATA_TABLE = "cpcd_metadata"
 DIGEST_KEY = "duckdb_content_digest"
+INPUTS_KEY = "inputs_digest"  # in the exports' descriptor: what they were built from
+STALE_RULE = "exports are older than data/ (or schemas/, views/): run `cpcd build`"
 
 
 def _feed(digest: hashlib._Hash, path: Path) -> None:
@@ -38,6 +40,45 @@ def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     _feed(digest, path)
     return digest.hexdigest()
+
+
+def input_files(descriptor: Path, data_dir: Path | None = None) -> dict[str, Path]:
+    """What a build reads, by the name it has in a checkout: the descriptor, every table's
+    CSV and schema file, and the views. Read from the descriptor's JSON alone."""
+    descriptor = Path(descriptor)
+    base = descriptor.parent
+    files = {"datapackage.json": descriptor}
+    for resource in json.loads(descriptor.read_text(encoding="utf-8")).get("resources", []):
+        path = base / resource.get("path", "")
+        files[path.relative_to(base).as_posix()] = (
+            Path(data_dir) / path.name if data_dir is not None else path
+        )
+        if isinstance(resource.get("schema"), str):
+            files[resource["schema"]] = base / resource["schema"]
+    for view in sorted((base / "views").glob("*.sql")):
+        files[f"views/{view.name}"] = view
+    return files
+
+
+def inputs_digest(descriptor: Path, data_dir: Path | None = None) -> str:
+    """sha256 over the names and bytes of :func:`input_files`; a missing file counts as
+    empty, so that the digest of a broken checkout is still a digest."""
+    digest = hashlib.sha256()
+    for name, path in sorted(input_files(descriptor, data_dir).items()):
+        digest.update(f"{name}\n".encode())
+        if path.is_file():
+            _feed(digest, path)
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def is_stale(exports: Path, descriptor: Path) -> bool:
+    """Whether ``exports`` were built from other inputs than ``descriptor``'s as they are now."""
+    try:
+        recorded = json.loads((exports / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # no readable exports: nothing served, so nothing stale
+    return not isinstance(recorded, dict) or recorded.get(INPUTS_KEY) != inputs_digest(descriptor)
 
 
 def content_digest(con: duckdb.DuckDBPyConnection) -> str:
@@ -83,10 +124,18 @@ def write_sums(out: Path) -> None:
     (out / SUMS_FILE).write_text("".join(lines), encoding="utf-8")
 
 
-def verify(folder: Path) -> list[Problem]:
-    """Every way ``folder`` differs from what its checksums, hashes and digest promise."""
+def verify(folder: Path, descriptor: Path | None = None) -> list[Problem]:
+    """Every way ``folder`` differs from what its checksums, hashes and digest promise, and,
+    given the ``descriptor`` they should have been built from, whether they are older.
+
+    ``folder`` may also be the root of an unpacked release, which holds ``exports/``.
+    """
     folder = Path(folder)
+    if not (folder / SUMS_FILE).exists() and (folder / "exports" / SUMS_FILE).exists():
+        folder = folder / "exports"
     problems: list[Problem] = []
+    if descriptor is not None and is_stale(folder, descriptor):
+        problems.append(Problem(str(folder), None, None, None, STALE_RULE))
 
     def problem(path: Path | str, rule: str) -> None:
         problems.append(Problem(str(path), None, None, None, rule))

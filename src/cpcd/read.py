@@ -130,7 +130,7 @@ def read_table(table: Table) -> TableData:
     repeated = _repeated_headers(raw_frame, names)
     for index in repeated:
         data.problems.append(_problem(table, data.line(index), None, None, "header repeated"))
-    data.frame = _typed(raw_frame.drop(index=repeated), data)
+    data.frame = _typed(raw_frame.drop(index=repeated) if repeated else raw_frame, data)
     return data
 
 

@@ -32,11 +32,19 @@ def cell_text(value: object) -> str | None:
 
 def key_text(frame: pd.DataFrame, key: tuple[str, ...] | list[str]) -> pd.Series:
     """Each row's key as text, the values of a composite key joined by '|'."""
-    parts = [frame[name].map(cell_text).astype(object).fillna(MISSING) for name in key]
+    parts = [_column_text(frame[name]) for name in key]
     text = parts[0]
     for part in parts[1:]:
         text = text + "|" + part
     return text
+
+
+def _column_text(column: pd.Series) -> pd.Series:
+    """A column's cells as text (missing as the empty string), as :func:`cell_text` writes
+    them; text is already text."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.astype(object).fillna(MISSING)
+    return column.map(cell_text).astype(object).fillna(MISSING)
 
 
 def markdown_cell(text: str) -> str:

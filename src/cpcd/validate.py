@@ -126,8 +126,10 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
             if target is None or target.frame is None:
                 continue
             child = item.frame[list(fk.fields)].dropna()
-            parent = key_text(target.frame, fk.reference_fields)
-            missing = ~key_text(child, fk.fields).isin(parent)
+            parent = target.frame[list(fk.reference_fields)].drop_duplicates()
+            parent.columns = list(fk.fields)
+            found = child.merge(parent, how="left", on=list(fk.fields), indicator=True)
+            missing = (found["_merge"] == "left_only").to_numpy()
             for index, row in child[missing].iterrows():
                 if any((index, name) in item.unreadable for name in fk.fields):
                     continue
