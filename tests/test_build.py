@@ -288,7 +288,7 @@ def test_verify_reports_a_broken_descriptor(exports, tmp_path, text):
     folder = tmp_path / "exports"
     shutil.copytree(exports, folder)
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
-    done = run_cli("verify", str(folder))
+    done = run_cli("verify", "--exports", str(folder))
     assert done.returncode == 1, done.stderr
     assert f"{folder / 'datapackage.json'}:" in done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr

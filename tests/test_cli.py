@@ -71,9 +71,9 @@ def test_build_says_what_it_built_and_info_reads_it(tmp_path):
     assert done.returncode == 0, done.stderr
     rows = sum(len(read_rows(DATA / f"{name}.csv", name)) for name in TABLES)
     assert re.fullmatch(rf"built {len(TABLES)} tables, {rows} rows in \d+\.\d\d s\n", done.stdout)
-    info = cpcd_cli("info", "--out", str(out))
+    info = cpcd_cli("info", "--exports", str(out))
     assert info.returncode == 0
-    as_json = json.loads(cpcd_cli("info", "--out", str(out), "--json").stdout)
+    as_json = json.loads(cpcd_cli("info", "--exports", str(out), "--json").stdout)
     descriptor = json.loads((out / "datapackage.json").read_text())
     assert as_json["version"] == descriptor["version"]
     assert as_json["duckdb_content_digest"] == descriptor["duckdb_content_digest"]
@@ -118,11 +118,11 @@ def test_json_output_for_programs(tmp_path):
 
 
 def test_quiet_commands_print_nothing_on_success(exports):
-    for args in (("validate",), ("verify", str(exports)), ("docs", "--check")):
+    for args in (("validate",), ("verify", "--exports", str(exports)), ("docs", "--check")):
         done = cpcd_cli(*args, "--quiet")
         assert done.returncode == 0, (args, done.stderr)
         assert done.stdout == "" and done.stderr == "", args
-    done = cpcd_cli("verify", str(exports), "--json")
+    done = cpcd_cli("verify", "--exports", str(exports), "--json")
     assert json.loads(done.stdout) == {"ok": True, "exports": str(exports), "problems": []}
 
 
@@ -169,7 +169,7 @@ def test_broken_metadata_is_reported_without_traceback(tmp_path):
 
 
 def test_info_without_exports_says_how_to_build(tmp_path):
-    done = cpcd_cli("info", "--out", str(tmp_path))
+    done = cpcd_cli("info", "--exports", str(tmp_path))
     assert done.returncode == 1
     assert "make build" in done.stderr
 

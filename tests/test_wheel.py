@@ -4,10 +4,14 @@ repository, typed exactly as inside it."""
 from __future__ import annotations
 
 import json
+import shutil
 import site
 import subprocess
 import sys
 import textwrap
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, TABLES
@@ -30,58 +34,81 @@ DUMP = textwrap.dedent("""
 """)
 
 
+PACKAGED = ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "datapackage.json")
+PACKAGED_DIRS = ("src", "data", "schemas", "views")
+
+
+def build_wheel(source, dist):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(dist)],
+        check=True, timeout=300, capture_output=True,
+    )  # fmt: skip
+    [wheel] = dist.glob("cpcd-*.whl")
+    return wheel
+
+
+@dataclass
+class Venv:
+    """A fresh virtual environment with cpcd installed from a wheel, used from a folder
+    outside the repository, with its own home (and so its own user cache)."""
+
+    python: Path
+    purelib: Path
+    home: Path
+
+    def run(self, *args, code=None):
+        argv = [str(self.python), "-c", code] if code else [str(self.python.parent / "cpcd"), *args]
+        return subprocess.run(
+            argv, cwd=self.home, capture_output=True, text=True, timeout=300,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(self.home)},
+        )  # fmt: skip
+
+    def install(self, wheel):
+        subprocess.run(
+            [str(self.python), "-m", "pip", "install", "--no-deps", "--force-reinstall", "-q",
+             str(wheel)],
+            check=True, timeout=300, capture_output=True,
+        )  # fmt: skip
+
+    def installed_files(self):
+        """cpcd's files in site-packages (bytecode aside, which Python itself may write)."""
+        return sorted(
+            p.relative_to(self.purelib).as_posix()
+            for p in self.purelib.glob("cpcd*/**/*")
+            if p.is_file() and "__pycache__" not in p.parts
+        )
+
+
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> dict:
+def venv(tmp_path_factory) -> Venv:
     base = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            str(ROOT),
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(base / "dist"),
-        ],
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
-    [wheel] = (base / "dist").glob("cpcd-*.whl")
-    venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    python = venv / "bin" / "python"
+    wheel = build_wheel(ROOT, base / "dist")
+    folder = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=300)
+    python = folder / "bin" / "python"
+    purelib = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    )  # fmt: skip
     # The dependencies come from this environment; cpcd itself only from the wheel.
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
     deps = [p for p in site.getsitepackages() if p.endswith("site-packages")]
-    (base / "venv" / purelib.split(str(venv) + "/", 1)[1] / "dependencies.pth").write_text(
-        "\n".join(deps) + "\n"
-    )
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
-        check=True,
-        timeout=300,
-        capture_output=True,
-    )
-    outside = base / "elsewhere"
-    outside.mkdir()
-    done = subprocess.run(
-        [str(python), "-c", DUMP],
-        cwd=outside,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(outside)},
-    )
+    (purelib / "dependencies.pth").write_text("\n".join(deps) + "\n")
+    home = base / "elsewhere"
+    home.mkdir()
+    env = Venv(python, purelib, home)
+    env.install(wheel)
+    return env
+
+
+@pytest.fixture(scope="module")
+def installed(venv) -> dict:
+    before = venv.installed_files()
+    done = venv.run(code=DUMP)
     assert done.returncode == 0, done.stderr
+    assert venv.installed_files() == before  # nothing written into site-packages
     return json.loads(done.stdout)
 
 
@@ -99,3 +126,59 @@ def test_tables_load_outside_the_repository_as_inside(installed, exports, table)
     assert outside["rows"] == [
         [cell_text(v) for v in row] for row in inside.itertuples(index=False)
     ]
+
+
+def test_the_exports_are_built_in_the_user_cache_not_in_site_packages(venv, installed):
+    assert list((venv.home / ".cache" / "cpcd").glob("*/exports/cpcd.duckdb"))
+    done = venv.run(
+        code="import cpcd; print(cpcd.connect().sql('select count(*) from errata').fetchall()[0][0])"
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(installed["frames"]["errata"]["rows"])
+    assert not list(venv.purelib.glob("cpcd*/**/exports"))
+
+
+def test_a_reinstall_with_one_changed_cell_serves_that_cell(venv, installed, tmp_path):
+    """Same version, one cell changed: the new wheel's data is served at once."""
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in PACKAGED:
+        shutil.copy(ROOT / name, source / name)
+    for name in PACKAGED_DIRS:
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("*.egg-info"))
+    errata = source / "data" / "errata.csv"
+    text = errata.read_text(encoding="utf-8")
+    assert "The data keeps the paper's figure." in text
+    errata.write_text(text.replace("The data keeps the paper's figure.", "Changed cell.", 1))
+    query = (
+        'import cpcd; print(cpcd.connect().sql("select count(*) from errata '
+        "where explanation like '%Changed cell.%'\").fetchall()[0][0])"
+    )
+    try:
+        venv.install(build_wheel(source, tmp_path / "dist"))
+        done = venv.run(code=query)
+        assert (done.returncode, done.stdout) == (0, "1\n"), done.stderr
+    finally:
+        venv.install(build_wheel(ROOT, tmp_path / "dist-again"))  # as the other tests expect
+    done = venv.run(code=query)
+    assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [["cookbook", "--check"], ["docs", "--check"], ["release"], ["figures"]]
+)
+def test_commands_that_need_a_checkout_say_so(venv, command):
+    done = venv.run(*command)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert f"`cpcd {command[0]}` needs a repository checkout" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_wheel_names_both_licences(tmp_path):
+    wheel = build_wheel(ROOT, tmp_path)
+    with zipfile.ZipFile(wheel) as archive:
+        [metadata] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        text = archive.read(metadata).decode()
+        licence = [n for n in archive.namelist() if n.endswith("licenses/LICENSE")]
+    assert "License-Expression: MIT AND CC-BY-4.0" in text.splitlines()
+    assert licence  # the licence text travels with the wheel

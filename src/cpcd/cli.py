@@ -317,7 +317,7 @@ def release_command(
     ] = ROOT / "release",
     quiet: QuietOption = False,
 ) -> None:
-    """Pack the exports, with the docs, as a byte-reproducible release archive.
+    """Pack the exports and docs as a byte-reproducible archive.
 
     Writes release/cpcd-<version>.tar.gz and its checksum. Needs a checkout.
     """
@@ -338,7 +338,10 @@ def cookbook(
     path: Annotated[Path, typer.Option("--path", help="The cookbook file.")] = COOKBOOK,
     quiet: QuietOption = False,
 ) -> None:
-    """Rerun docs/queries.md and rewrite its printed results. Needs a checkout."""
+    """Rerun docs/queries.md and rewrite its printed results.
+
+    Needs a checkout.
+    """
     from cpcd.api import connect
     from cpcd.cookbook import refresh, stale
 
@@ -367,7 +370,10 @@ def docs(
     package: PackageOption = DESCRIPTOR,
     quiet: QuietOption = False,
 ) -> None:
-    """Write docs/data-dictionary.md from the schemas and data. Needs a checkout."""
+    """Write docs/data-dictionary.md from the schemas and data.
+
+    Needs a checkout.
+    """
     from cpcd.dictionary import generate
 
     try:
