@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import io
 import json
+import math
 import os
 import re
 import shlex
@@ -61,52 +63,61 @@ def test_every_readme_block_is_one_the_tests_run():
     assert len(BLOCKS) == len(re.findall(r"^```\w", README, re.MULTILINE))
 
 
-def test_readme_python_runs(exports, monkeypatch):
-    """The README's Python blocks, in order and in one namespace, as a reader runs them."""
-    assert len(PYTHON_BLOCKS) >= 2
-    monkeypatch.setenv("CPCD_EXPORTS", str(exports))
-    namespace: dict = {}
+def _run_alone(code: str, name: str) -> tuple[dict, str]:
+    """A README block run as a reader runs it: in a fresh namespace, its output captured."""
+    namespace: dict = {"__name__": "__main__"}
     with contextlib.redirect_stdout(io.StringIO()) as output:
-        for number, code in enumerate(PYTHON_BLOCKS):
-            exec(compile(code, f"README.md python block {number}", "exec"), namespace)
-    assert "PRSC-EO1" in output.getvalue()  # printed by the launches-after-the-paper answer
-    con = cpcd.connect(exports)
-    # "Which sources support the most rows?": the same counts as the source_usage view.
-    sql = con.sql("select source_id, sum(rows) as rows from source_usage group by 1").df()
-    counts = dict(zip(sql["source_id"], sql["rows"], strict=True))
-    pandas_rows = namespace["rows"]
-    assert dict(zip(pandas_rows["source_id"], pandas_rows["rows"], strict=True)) == counts
-    # "Where did the security incidents happen...?": the view's tolls, unknown ones included.
-    view = con.sql("select area_code, year, incidents, killed from security_incidents_by_area").df()
-    by_area = namespace["by_area"].reset_index()
-    got = {
-        (str(r.area_code), int(r.year)): (
-            int(r.incidents),
-            None if pd.isna(r.killed) else float(r.killed),
-        )
-        for r in by_area.itertuples()
-    }
-    want = {
-        (r.area_code, int(r.year)): (
-            int(r.incidents),
-            None if pd.isna(r.killed) else float(r.killed),
-        )
-        for r in view.itertuples()
-    }
-    assert got == want
+        exec(compile(code, name, "exec"), namespace)
+    return namespace, output.getvalue()
 
 
-def test_readme_pandas_block_answers_every_cookbook_question():
-    pandas_block = next(
-        code for code in PYTHON_BLOCKS if "# When did space cooperation start?" in code
-    )
-    for query in parse(COOKBOOK):
-        if query.question.startswith(
-            ("What did the paper get wrong", "Which of the paper's figures")
-        ):
-            assert "# What did the paper get wrong, and which figures are disputed?" in pandas_block
-        else:
-            assert f"# {query.question}" in pandas_block, query.question
+def test_each_readme_python_block_runs_alone_and_prints(exports, monkeypatch):
+    monkeypatch.setenv("CPCD_EXPORTS", str(exports))
+    for number, code in enumerate(PYTHON_BLOCKS):
+        _, printed = _run_alone(code, f"README.md python block {number}")
+        assert printed.strip(), f"python block {number} prints nothing"
+
+
+QUESTION_BLOCKS = {
+    code.splitlines()[0].removeprefix("# "): code for code in PYTHON_BLOCKS if code.startswith("# ")
+}
+
+
+def test_readme_answers_every_cookbook_question_in_pandas():
+    assert sorted(QUESTION_BLOCKS) == sorted(q.question for q in parse(COOKBOOK))
+
+
+def _comparable(value):
+    """A cell from pandas or from DuckDB as one plain value: dates as ISO text, numbers as
+    floats, missing values (None, NA, NaN, NaT) as None."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp | datetime.datetime):
+        return value.isoformat().removesuffix("T00:00:00")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _table(frame: pd.DataFrame) -> list[list]:
+    return [list(frame.columns)] + [
+        [_comparable(v) for v in row] for row in frame.itertuples(index=False)
+    ]
+
+
+@pytest.mark.parametrize("query", parse(COOKBOOK), ids=lambda q: q.question[:40])
+def test_readme_pandas_answer_equals_the_sql_answer(exports, monkeypatch, query):
+    """Same columns, same rows, same order: the block's ``answer`` against the cookbook's
+    query, both run on the same exports."""
+    monkeypatch.setenv("CPCD_EXPORTS", str(exports))
+    namespace, _ = _run_alone(QUESTION_BLOCKS[query.question], query.question)
+    sql = cpcd.connect(exports).sql(query.sql).df()
+    assert _table(namespace["answer"]) == _table(sql)
 
 
 def _shell_commands() -> list[str]:
