@@ -299,6 +299,57 @@ def test_figures_are_written_deterministic_and_shown(exports, tmp_path):
         assert f"(docs/figures/{name})" in README, name
 
 
+RAW_ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+){2,}")  # a row id, such as killed_..._2024_03
+
+
+@pytest.mark.parametrize("name", ["bilateral_events_timeline", "satellite_launches",
+                                  "agricultural_projects", "security"])  # fmt: skip
+def test_figure_labels_are_words_and_fit(exports, name):
+    """No label is a raw id, and none is cut at the edge of the picture."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from cpcd.figures import FIGURES
+
+    figure = FIGURES[name](exports)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    box = figure.bbox
+    renderer = canvas.get_renderer()
+    # Tick labels beyond an axis's limits exist but are not drawn.
+    hidden = set()
+    for ax in figure.axes:
+        for ticks, labels, (low, high) in (
+            (ax.get_xticks(), ax.get_xticklabels(), sorted(ax.get_xlim())),
+            (ax.get_yticks(), ax.get_yticklabels(), sorted(ax.get_ylim())),
+        ):
+            hidden |= {id(t) for v, t in zip(ticks, labels, strict=True) if not low <= v <= high}
+    for text in figure.findobj(Text):
+        words = text.get_text()
+        if not words.strip() or not text.get_visible() or id(text) in hidden:
+            continue
+        assert not any(RAW_ID.fullmatch(w) for w in words.split()), words
+        extent = text.get_window_extent(renderer)
+        assert extent.x0 >= box.x0 - 1 and extent.x1 <= box.x1 + 1, (words, extent, box)
+        assert extent.y0 >= box.y0 - 1 and extent.y1 <= box.y1 + 1, (words, extent, box)
+
+
+def test_security_figure_has_a_year_tick_under_every_bar(exports):
+    from cpcd.figures import security
+
+    by_area, by_toll, trend = security(exports).axes
+    for axis in (by_area, by_toll):
+        bars = {round(p.get_x() + p.get_width() / 2) for p in axis.patches if p.get_height() > 0}
+        labels = {int(t.get_text()) for t in axis.get_xticklabels()}
+        assert bars and bars <= labels, sorted(bars - labels)
+        assert {round(t) for t in axis.get_xticks()} == labels  # each label at its own year
+    # Bars stay below the top of their panel, where the legend sits.
+    tallest = max(p.get_y() + p.get_height() for p in by_area.patches)
+    assert tallest < by_area.get_ylim()[1]
+    points = {round(x) for line in trend.get_lines() for x in line.get_xdata()}
+    assert points <= {int(t.get_text()) for t in trend.get_xticklabels()}
+
+
 def test_figures_follow_the_data(tmp_path):
     """One launch fewer gives another launch figure and the same others."""
     from cpcd.build import build
@@ -370,3 +421,16 @@ def test_data_dictionary_examples_come_from_their_own_table():
             ), (table, field, shown)
             checked += 1
     assert checked > 100
+
+
+def test_the_paper_is_a_source_not_the_datasets_home():
+    """The paper's DOI names the source, never the dataset's own address; the README says
+    where and how to report a data error."""
+    descriptor = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
+    for key in ("homepage", "path", "url"):
+        assert "10.55014" not in str(descriptor.get(key, "")), key
+    dataset_part = (ROOT / "CITATION.cff").read_text(encoding="utf-8").split("references:")[0]
+    assert "10.55014" not in dataset_part
+    section = README.split("## Report a data error", 1)[1].split("\n## ", 1)[0]
+    for needed in ("table", "row's", "column", "source"):
+        assert needed in section, needed

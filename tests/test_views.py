@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, copy_package
 
 import cpcd
+from cpcd.build import build
+from cpcd.problems import CpcdError
 
 VIEWS = sorted(p.stem for p in (ROOT / "views").glob("*.sql"))
 PAPER = "gong_zhou_ma_2024"
@@ -318,3 +322,23 @@ def test_timeline(exports):
     assert list(got["date_start"]) == sorted(got["date_start"])
     assert got.iloc[0]["row_id"] == "diplomatic_relations_established"
     assert (got["year"] == got["date_start"].dt.year).all()
+
+
+def test_a_view_column_without_a_description_is_reported(tmp_path):
+    """Each column a view returns is described in its file; a missing or a stray description
+    names the file and the column."""
+    descriptor = copy_package(tmp_path)
+    path = tmp_path / "views" / "launches_by_decade.sql"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    described = [line for line in lines if line.startswith("-- column satellites:")]
+    assert len(described) == 1
+    lines.remove(described[0])
+    lines.insert(1, "-- column rockets: Not a column of this view.")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CpcdError) as err:
+        build(descriptor, tmp_path / "out")
+    found = {(Path(p.path).name, p.column, p.rule.split(":")[0]) for p in err.value.problems}
+    assert found == {
+        ("launches_by_decade.sql", "satellites", "view"),
+        ("launches_by_decade.sql", "rockets", "view"),
+    }

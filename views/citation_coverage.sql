@@ -1,4 +1,9 @@
 -- Per fact table: rows, rows with a citation number, rows from outside the paper (neither the paper nor a work it cites), and rows with an erratum.
+-- column table_name: The fact table counted (sources, citations and errata are not fact tables and have no row here).
+-- column rows: Number of rows in the table.
+-- column rows_with_citation: Number of the table's rows that carry one of the paper's reference numbers (citation_number filled).
+-- column rows_from_outside: Number of the table's rows whose source_id is neither the paper itself (gong_zhou_ma_2024) nor a work in the paper's reference list.
+-- column rows_with_erratum: Number of the table's rows that at least one erratum concerns, matched on table name and row_id, so a row with several errata counts once.
 with cited as (select distinct source_id from citations),
 facts as (
     select 'bilateral_events' as table_name, event_id as row_id, source_id, citation_number from bilateral_events

@@ -1,4 +1,10 @@
 -- Per source and table: the rows that cite it (as their source, supplement source or errata evidence), the paper's citation numbers for the source, and the first and last year of the rows it supports.
+-- column source_id: The work used (sources.source_id), named by a row as its source, its supplement source or, in errata, the evidence for a correction.
+-- column table_name: Table whose rows name the work: a fact table, or errata.
+-- column rows: Number of times the table's rows name the work, as source, as supplement source or as errata evidence.
+-- column citation_numbers: The paper's reference numbers [n] that cite the work, in ascending order joined with ', '; empty when the paper's reference list does not cite it, as for the paper itself and outside sources.
+-- column first_year: Earliest calendar year among the rows naming the work (of date_start, the launch date or the start of a statistic's period); empty for project_partners and errata, which have no date, and when none of the rows has a date.
+-- column last_year: Latest calendar year among the rows naming the work (of date_start, the launch date or the start of a statistic's period); empty for project_partners and errata, which have no date, and when none of the rows has a date.
 with uses as (
     select 'bilateral_events' as table_name, source_id, year from bilateral_events
     union all select 'bilateral_events', supplement_source_id, year from bilateral_events

@@ -24,9 +24,11 @@ from cpcd.csv_text import csv_bytes
 from cpcd.derive import arrow_schema
 from cpcd.duckdb_file import write_duckdb
 from cpcd.integrity import DIGEST_KEY, INPUTS_KEY, sha256, write_sums
-from cpcd.metadata import Package, Table
+from cpcd.metadata import VIEW_KEY, Package, Table
+from cpcd.paths import DUCKDB_FILE
 from cpcd.problems import CpcdError
 from cpcd.swap import checkpoint, replaced_directory
+from cpcd.views import load_views
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
@@ -81,46 +83,70 @@ def write_bibliography(sources: pd.DataFrame, out: Path) -> None:
     (out / "sources.bib").write_text(bibtex(sources), encoding="utf-8")
 
 
-def export_descriptor(package: Package, out: Path) -> dict[str, Any]:
-    """The exports' datapackage.json: CSV and Parquet resources, inline schemas, sha256 hashes."""
+def _file(out: Path, path: str, **about: Any) -> dict[str, Any]:
+    """A resource for the file at ``out/path``: its description, size and sha256.
+
+    No size for Parquet: frictionless compares it with the bytes it reads through
+    pandas, and rejects it.
+    """
+    resource = {**about, "path": path, "scheme": "file"}
+    if about.get("format") != "parquet":
+        resource["bytes"] = (out / path).stat().st_size
+    return {**resource, "hash": f"sha256:{sha256(out / path)}"}
+
+
+def export_descriptor(
+    package: Package, out: Path, digest: str, views: dict[str, list[dict]]
+) -> dict[str, Any]:
+    """The exports' datapackage.json: every file shipped, with its size and sha256. Each table
+    and view as CSV and Parquet with its Table Schema inline, the bibliography files and the
+    DuckDB file."""
     descriptor = {k: v for k, v in package.descriptor.items() if k != "resources"}
     descriptor["created"] = created(package)
     resources = []
+    csv_about = {"type": "table", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
+    parquet_about = {"type": "table", "format": "parquet", "mediatype": PARQUET_MEDIATYPE}
     for name, table in package.tables.items():
-        schema = table.schema
-        csv_path = out / "csv" / f"{name}.csv"
-        parquet_path = out / "parquet" / f"{name}.parquet"
+        about = {"title": table.title, "description": table.description}
         resources.append(
-            {
-                "name": name,
-                "title": table.title,
-                "description": table.description,
-                "type": "table",
-                "path": f"csv/{name}.csv",
-                "scheme": "file",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "bytes": csv_path.stat().st_size,
-                "hash": f"sha256:{sha256(csv_path)}",
-                "schema": schema,
-            }
+            _file(out, f"csv/{name}.csv", name=name, **about, **csv_about, schema=table.schema)
         )
-        # No "bytes" here: frictionless rejects it for Parquet resources.
+        parquet = _file(
+            out, f"parquet/{name}.parquet", name=f"{name}_parquet", **about, **parquet_about,
+            schema=_parquet_schema(table.schema),
+        )  # fmt: skip
+        resources.append(parquet)
+    for view in load_views(package.descriptor_path.parent / "views"):
+        about = {"title": f"View {view.name}", "description": view.description, VIEW_KEY: True}
+        schema = {"fields": views[view.name]}
         resources.append(
-            {
-                "name": f"{name}_parquet",
-                "title": f"{table.title} (Parquet)",
-                "description": table.description,
-                "type": "table",
-                "path": f"parquet/{name}.parquet",
-                "scheme": "file",
-                "format": "parquet",
-                "mediatype": PARQUET_MEDIATYPE,
-                "hash": f"sha256:{sha256(parquet_path)}",
-                "schema": _parquet_schema(schema),
-            }
-        )
+            _file(out, f"views/{view.name}.csv", name=view.name, **about, **csv_about,
+                  schema=schema)
+        )  # fmt: skip
+        resources.append(
+            _file(out, f"views/{view.name}.parquet", name=f"{view.name}_parquet", **about,
+                  **parquet_about, schema=_parquet_schema(schema))
+        )  # fmt: skip
+    if (out / "sources.csl.json").exists():
+        resources.append(
+            _file(out, "sources.csl.json", name="sources_csl_json", type="file", format="json",
+                  mediatype="application/vnd.citationstyles.csl+json",
+                  description="The sources as CSL-JSON, for citation managers.")
+        )  # fmt: skip
+        resources.append(
+            _file(out, "sources.bib", name="sources_bib", type="file", format="bib",
+                  mediatype="application/x-bibtex",
+                  description="The sources as BibLaTeX (@online for web pages).")
+        )  # fmt: skip
+    # The DuckDB file's bytes differ from build to build (DuckDB writes its own ids), so
+    # it carries the digest of its content instead of a hash of its bytes.
+    resources.append(
+        {"name": "cpcd_duckdb", "path": DUCKDB_FILE, "scheme": "file", "type": "file",
+         "format": "duckdb", "mediatype": "application/vnd.duckdb",
+         "description": "Every table with its keys and constraints, and the analytic views, in "
+         f"one DuckDB file; {DIGEST_KEY} is the digest of its content.",
+         DIGEST_KEY: digest}
+    )  # fmt: skip
     descriptor["resources"] = resources
     return descriptor
 
@@ -163,9 +189,9 @@ def _write_all(package: Package, frames: dict[str, pd.DataFrame], out: Path, inp
             (out / "csv" / f"{name}.csv").write_bytes(csv_bytes(frames[name], table))
         if "sources" in frames:
             write_bibliography(frames["sources"], out)
-        digest = database.result()
+        digest, views = database.result()
     checkpoint("csv and duckdb")
-    descriptor = export_descriptor(package, out)
+    descriptor = export_descriptor(package, out, digest, views)
     descriptor[DIGEST_KEY] = digest
     descriptor[INPUTS_KEY] = inputs
     (out / "datapackage.json").write_text(

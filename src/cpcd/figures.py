@@ -115,6 +115,8 @@ def launches(exports: Path | None) -> Figure:
 
 def agricultural_projects(exports: Path | None) -> Figure:
     """Agricultural projects as bars over the span of their recorded date, by status."""
+    import pandas as pd
+
     table = load("agricultural_projects", exports)
     dated = table[table["date_start"].notna()].sort_values(["date_start", "project_id"])
     undated = table[table["date_start"].isna()].sort_values("project_id")
@@ -135,9 +137,16 @@ def agricultural_projects(exports: Path | None) -> Figure:
     ax.invert_yaxis()
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=False))
-    ax.legend(unique.values(), unique.keys(), title="status", loc="lower left", fontsize=7)
+    # Beside the bars, not over them.
+    ax.legend(
+        unique.values(), unique.keys(), title="status", fontsize=7,
+        loc="upper left", bbox_to_anchor=(1.01, 1),
+    )  # fmt: skip
     from matplotlib.dates import DateFormatter, YearLocator
 
+    # Whole years, so that each year's tick sits at its start and no bar is cut at an edge.
+    first, last = dated["date_start"].min().year, dated["date_end"].max().year
+    ax.set_xlim(pd.Timestamp(first, 1, 1), pd.Timestamp(last + 1, 1, 1))
     ax.xaxis.set_major_locator(YearLocator())
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
     label = "bar: the span the recorded date can denote (a month or a year)"
@@ -181,6 +190,8 @@ def security(exports: Path | None) -> Figure:
         by_area.bar(years, counts, bottom=bottom, color=PALETTE[i], label=PROVINCES[area])
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     by_area.set_ylabel("incidents")
+    by_area.set_ylim(0, max(bottom) * 1.35)  # room above the bars for the legend
+    by_area.yaxis.get_major_locator().set_params(integer=True)
     by_area.legend(fontsize=7, ncols=len(areas), loc="upper left")
     by_area.set_title(
         f"Attacks on Chinese nationals, projects and premises in Pakistan, by year and "
@@ -194,10 +205,12 @@ def security(exports: Path | None) -> Figure:
     by_toll.bar(years, dead_chinese, color="#d95f02", label="Chinese nationals")
     by_toll.bar(years, dead_others, bottom=dead_chinese, color="#7570b3", label="others")
     by_toll.set_ylabel("people killed")
+    tolls = [c + o for c, o in zip(dead_chinese, dead_others, strict=True)]
+    by_toll.set_ylim(0, max(tolls) * 1.35)
     by_toll.legend(fontsize=7, loc="upper left")
     by_toll.set_title("People killed in those attacks (attackers not counted)", fontsize=9)
-    for axis in (by_area, by_toll):
-        axis.set_xticks(years[::2], [str(y) for y in years[::2]], fontsize=7)
+    for axis in (by_area, by_toll):  # a tick under every year's bar
+        axis.set_xticks(years, [str(y) for y in years], fontsize=7)
         axis.set_xlim(years[0] - 0.6, years[-1] + 0.6)
     for i, (compiler, series) in enumerate(annual.groupby("compiling_organisation", observed=True)):
         trend.plot(
@@ -207,6 +220,10 @@ def security(exports: Path | None) -> Figure:
             color=PALETTE[i + 2],
             label=str(compiler),
         )
+    trend_years = range(
+        int(annual["period_start"].dt.year.min()), int(annual["period_start"].dt.year.max()) + 1
+    )
+    trend.set_xticks(list(trend_years), [str(y) for y in trend_years], fontsize=7)
     trend.set_ylabel("terrorist attacks a year")
     trend.legend(fontsize=7, loc="upper right")
     trend.set_title(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cpcd.metadata import read_json
+from cpcd.metadata import VIEW_KEY, read_json
 from cpcd.problems import CpcdError
 
 
@@ -24,7 +24,7 @@ def describe(out: Path) -> dict[str, Any]:
     descriptor = read_json(descriptor_path)
     tables = []
     for resource in descriptor.get("resources", []):
-        if resource.get("format") != "csv":
+        if resource.get("format") != "csv" or resource.get(VIEW_KEY):
             continue
         name = resource["name"]
         parquet = out / "parquet" / f"{name}.parquet"

@@ -21,6 +21,7 @@ NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 EDTF_KEY = "cpcd:edtf"  # on a text field holding EDTF: which fields hold its bounds
 RANGE_KEY = "cpcd:rangeEnd"  # on a date field: the field it may not come after
 ROW_REFERENCE_KEY = "cpcd:rowReference"  # on a table: columns that name a row of another
+VIEW_KEY = "cpcd:view"  # on an export's resource: a view's rows, not one of the tables
 DAY_OF_KEY = "cpcd:dayOf"  # on a date field: the datetime field whose UTC day it must be
 EDTF_ROLES = {
     "precision": "string",
@@ -192,8 +193,9 @@ def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package
     """Read ``datapackage.json`` and every schema it names (a path or an inline schema).
 
     Only CSV resources become tables: an export descriptor also lists a Parquet
-    copy of each. ``data_dir`` replaces the directory of the CSV files (same file
-    names), so the same schemas can check data the package did not ship with.
+    copy of each, the views and other files. ``data_dir`` replaces the directory
+    of the CSV files (same file names), so the same schemas can check data the
+    package did not ship with.
     Raises :class:`CpcdError` listing every metadata problem.
     """
     descriptor_path = Path(descriptor_path)
@@ -202,7 +204,7 @@ def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
     for resource in descriptor.get("resources", []):
-        if resource.get("format", "csv") != "csv":
+        if resource.get("format", "csv") != "csv" or resource.get(VIEW_KEY):
             continue
         name = resource.get("name", "")
         schema_ref = resource.get("schema")

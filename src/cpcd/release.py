@@ -1,7 +1,8 @@
 """``cpcd release``: one archive per version, byte-identical whenever it is rebuilt.
 
 The archive holds the exports (CSV, Parquet, views, bibliography, descriptor,
-SHA256SUMS) and the README, licence, citation file and changelog, with fixed
+SHA256SUMS), the docs the README links to (``docs/``, figures included) and the
+README, licence, citation file and changelog, with fixed
 modification times (the export's ``created``), owners and entry order. The
 DuckDB file is left out because DuckDB does not write byte-identical files;
 ``cpcd build`` recreates it, and its content digest is in the descriptor.
@@ -21,6 +22,7 @@ from cpcd.paths import DUCKDB_FILE
 from cpcd.problems import CpcdError
 
 PROJECT_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
+PROJECT_FOLDERS = ("docs",)
 
 
 def release(exports: Path, project: Path, out: Path) -> Path:
@@ -38,6 +40,12 @@ def release(exports: Path, project: Path, out: Path) -> Path:
         if p.is_file() and p.name != DUCKDB_FILE
     ]
     members += [(f"{top}/{name}", project / name) for name in PROJECT_FILES]
+    members += [
+        (f"{top}/{path.relative_to(project).as_posix()}", path)
+        for folder in PROJECT_FOLDERS
+        for path in (project / folder).rglob("*")
+        if path.is_file()
+    ]
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         folders = {d: None for n, _ in members for d in _parents(n)}

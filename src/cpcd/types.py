@@ -113,6 +113,23 @@ def _write_datetime(column: pd.Series) -> pa.Array:
     return pc.replace_substring(text, " ", "T", max_replacements=1)
 
 
+def from_duckdb(duckdb_type: str) -> str:
+    """The Table Schema type of a DuckDB column type (a view's column, say): the type whose
+    DuckDB type it is, or the one it widens (a sum is a HUGEINT, a count a BIGINT)."""
+    for field_type in TYPES.values():
+        if field_type.duckdb == duckdb_type:
+            return field_type.name
+    return DUCKDB_OTHER_NAMES[duckdb_type.split("(")[0]]
+
+
+# DuckDB's other names for these types, as its catalogue reports a view's columns.
+DUCKDB_OTHER_NAMES = {
+    "HUGEINT": "integer",
+    "INTEGER": "integer",
+    "DECIMAL": "number",
+    "TIMESTAMP WITH TIME ZONE": "datetime",
+}
+
 TYPES: dict[str, FieldType] = {
     t.name: t
     for t in (

@@ -1,13 +1,16 @@
 """Analytic views: ``views/<name>.sql`` files created in the DuckDB file and exported.
 
-Each file holds one SELECT statement; its leading ``--`` comment lines are the
-view's description, stored with ``COMMENT ON VIEW``. The views are the
-documented way to combine the tables.
+Each file holds one SELECT statement. Its leading ``--`` comment lines are the
+view's description (``COMMENT ON VIEW``), then one line per column,
+``-- column <name>: <description>`` (``COMMENT ON COLUMN``); every column the
+view returns must be described. The views are the documented way to combine
+the tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,12 +21,16 @@ if TYPE_CHECKING:
     import duckdb
 
 
+COLUMN = re.compile(r"column (?P<name>[a-z][a-z0-9_]*): (?P<description>.+)")
+
+
 @dataclass(frozen=True)
 class View:
     name: str
     description: str
     sql: str
     path: Path
+    columns: dict[str, str] = field(default_factory=dict)  # column name -> description
 
 
 def load_views(folder: Path) -> list[View]:
@@ -31,27 +38,46 @@ def load_views(folder: Path) -> list[View]:
     views = []
     for path in sorted(Path(folder).glob("*.sql")):
         text = path.read_text(encoding="utf-8")
-        comments = []
+        comments, columns = [], {}
         for line in text.splitlines():
             if not line.startswith("--"):
                 break
-            comments.append(line.removeprefix("--").strip())
-        views.append(View(path.stem, " ".join(comments), text.strip().rstrip(";"), path))
+            comment = line.removeprefix("--").strip()
+            if match := COLUMN.fullmatch(comment):
+                columns[match["name"]] = match["description"]
+            else:
+                comments.append(comment)
+        sql = text.strip().rstrip(";")
+        views.append(View(path.stem, " ".join(comments), sql, path, columns))
     return views
 
 
 def create_views(con: duckdb.DuckDBPyConnection, views: list[View]) -> None:
-    """CREATE VIEW and COMMENT ON VIEW for each; a broken view names its file."""
+    """CREATE VIEW, COMMENT ON VIEW and on each column; a broken or undocumented view names
+    its file and column."""
     import duckdb
 
     problems = []
     for view in views:
+        name = identifier(view.name)
         try:
-            con.execute(f"CREATE VIEW {identifier(view.name)} AS\n{view.sql}")
-            con.execute(f"COMMENT ON VIEW {identifier(view.name)} IS {literal(view.description)}")
+            con.execute(f"CREATE VIEW {name} AS\n{view.sql}")
+            con.execute(f"COMMENT ON VIEW {name} IS {literal(view.description)}")
+            returned = [d[0] for d in con.execute(f"SELECT * FROM {name} LIMIT 0").description]
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             problems.append(Problem(str(view.path), None, None, None, f"view: {message}"))
+            continue
+        for column in returned:
+            if column not in view.columns:
+                rule = "view: no '-- column <name>: <description>' line for this column"
+                problems.append(Problem(str(view.path), None, column, None, rule))
+            else:
+                text = literal(view.columns[column])
+                con.execute(f"COMMENT ON COLUMN {name}.{identifier(column)} IS {text}")
+        for column in sorted(set(view.columns) - set(returned)):
+            rule = "view: a described column the view does not return"
+            problems.append(Problem(str(view.path), None, column, None, rule))
     if problems:
         raise CpcdError("a view could not be created", problems)
 
@@ -68,4 +94,27 @@ def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -
             table.replace_schema_metadata(None), out / f"{view.name}.parquet", compression="zstd"
         )
         # A file name, not SQL: the path goes to DuckDB's Python API as it is.
-        con.from_arrow(table).write_csv(str(out / f"{view.name}.csv"), header=True, sep=",")
+        con.from_arrow(table).write_csv(
+            str(out / f"{view.name}.csv"),
+            header=True,
+            sep=",",
+            timestamp_format="%Y-%m-%dT%H:%M:%SZ",  # as the tables' CSV files write times
+        )
+
+
+def view_fields(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, list[dict]]:
+    """Each view's columns as Table Schema fields: name, type and description."""
+    from cpcd.types import from_duckdb
+
+    fields = {}
+    for view in views:
+        columns = con.execute(
+            "select column_name, data_type from duckdb_columns() "
+            "where table_name = ? order by column_index",
+            [view.name],
+        ).fetchall()
+        fields[view.name] = [
+            {"name": name, "type": from_duckdb(kind), "description": view.columns[name]}
+            for name, kind in columns
+        ]
+    return fields
