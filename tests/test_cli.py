@@ -10,9 +10,11 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
 from conftest import DATA, DESCRIPTOR, ROOT, TABLES, copy_package, read_rows, run_cli
 
 import cpcd
+from cpcd.build import build
 
 cpcd_cli = run_cli
 
@@ -41,6 +43,50 @@ def test_help_lists_every_command_on_one_line():
     assert all(len(line.split()) > 3 for line in commands)
     for command in COMMANDS:
         assert cpcd_cli(command, "--help").returncode == 0
+
+
+# Which commands read built exports and which write files (a contract, written out).
+READ_EXPORTS = {"info", "verify", "diff", "cookbook", "figures", "site", "release"}
+WRITE_FILES = {"build", "figures", "site", "release"}
+
+
+def _options(command: str) -> dict[str, str]:
+    """The options of a command's --help, each with the rest of its line."""
+    text = cpcd_cli(command, "--help", env={"COLUMNS": "200"}).stdout
+    found = {}
+    for line in text.splitlines():
+        for word in line.strip("│ ").split():
+            if word.startswith("--"):
+                found.setdefault(word.rstrip(","), line)
+    return found
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_exports_are_read_with_exports_and_files_written_with_out(command):
+    options = _options(command)
+    assert ("--exports" in options) == (command in READ_EXPORTS), command
+    assert ("--out" in options) == (command in WRITE_FILES), command
+    for flag in ("--quiet", "--json", "--check"):  # flags take no value, and show none
+        if flag in options:
+            assert "<bool>" not in options[flag], options[flag]
+
+
+def test_diff_quiet_prints_one_line_per_table_and_new_defaults_to_the_exports(exports, tmp_path):
+    copy_package(tmp_path)
+    errata = tmp_path / "data" / "errata.csv"
+    lines = errata.read_text(encoding="utf-8").splitlines()
+    errata.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # one row fewer
+    older = tmp_path / "older"
+    build(tmp_path / "datapackage.json", older)
+    full = cpcd_cli("diff", str(older), str(exports))
+    assert full.returncode == 0, full.stderr
+    assert any(line.startswith("  ") for line in full.stdout.splitlines())
+    quiet = cpcd_cli("diff", str(older), "--exports", str(exports), "--quiet")
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout.splitlines() == [
+        line for line in full.stdout.splitlines() if not line.startswith(" ")
+    ]
+    assert "errata: 1 added, 0 removed, 0 changed" in quiet.stdout
 
 
 def test_bare_cpcd_prints_the_help_and_succeeds():
