@@ -50,8 +50,8 @@ def build_wheel(source, dist):
 
 @dataclass
 class Venv:
-    """A fresh virtual environment with cpcd installed from a wheel, used from a folder
-    outside the repository, with its own home (and so its own user cache)."""
+    """A fresh virtual environment with cpcd installed from a wheel, used from the root
+    folder (far from any repository), with its own home (and so its own user cache)."""
 
     python: Path
     purelib: Path
@@ -60,7 +60,7 @@ class Venv:
     def run(self, *args, code=None):
         argv = [str(self.python), "-c", code] if code else [str(self.python.parent / "cpcd"), *args]
         return subprocess.run(
-            argv, cwd=self.home, capture_output=True, text=True, timeout=300,
+            argv, cwd="/", capture_output=True, text=True, timeout=300,
             env={"PATH": "/usr/bin:/bin", "HOME": str(self.home)},
         )  # fmt: skip
 
