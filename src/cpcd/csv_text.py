@@ -7,6 +7,9 @@ at a million rows a row-by-row writer is the slowest step of a build.
 
 from __future__ import annotations
 
+import io
+from typing import BinaryIO
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -31,14 +34,17 @@ def _large(text: str) -> pa.Scalar:
     return pa.scalar(text, pa.large_string())
 
 
-def _cells(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Cells as CSV text: quoted (quotes doubled) where needed, empty for missing values."""
+def _cells(text: pa.ChunkedArray, free_text: bool) -> pa.ChunkedArray:
+    """Cells as CSV text: quoted (quotes doubled) where needed, empty for missing values.
+    Only free text can need quotes; other types' text is passed through."""
     text = pc.cast(text, pa.large_string())
-    needs = pc.fill_null(pc.match_substring_regex(text, NEEDS_QUOTES), False)
-    quote = _large('"')
-    doubled = pc.replace_substring(text, '"', '""')
-    quoted = pc.binary_join_element_wise(quote, doubled, quote, _large(""))
-    return pc.fill_null(pc.if_else(needs, quoted, text), _large(MISSING))
+    if free_text:
+        needs = pc.fill_null(pc.match_substring_regex(text, NEEDS_QUOTES), False)
+        quote = _large('"')
+        doubled = pc.replace_substring(text, '"', '""')
+        quoted = pc.binary_join_element_wise(quote, doubled, quote, _large(""))
+        text = pc.if_else(needs, quoted, text)
+    return pc.fill_null(text, _large(MISSING))
 
 
 def _values(strings: pa.Array) -> bytes:
@@ -49,15 +55,27 @@ def _values(strings: pa.Array) -> bytes:
     return memoryview(data)[ends[0] : ends[-1]].tobytes()
 
 
-def csv_bytes(frame: pd.DataFrame, table: Table) -> bytes:
-    """The canonical CSV of ``frame``: the text Python's csv writer gives, with a carriage
-    return quoted too."""
-    header = (",".join(table.field_names) + "\n").encode("utf-8")
+def write_csv(frame: pd.DataFrame, table: Table, out: BinaryIO) -> None:
+    """Write the canonical CSV of ``frame`` to ``out``: the text Python's csv writer gives,
+    with a carriage return quoted too. Written chunk by chunk, never whole in memory."""
+    out.write((",".join(table.field_names) + "\n").encode("utf-8"))
     if frame.empty:
-        return header
-    cells = [_cells(column) for column in text_table(frame, table).columns]
+        return
+    columns = text_table(frame, table).columns
+    cells = [
+        _cells(column, TYPES[f.type].free_text)
+        for column, f in zip(columns, table.fields, strict=True)
+    ]
     # The last cell carries the line end, so the rows are joined in one pass.
     cells[-1] = pc.binary_join_element_wise(cells[-1], _large(""), _large("\n"))
     lines = pc.binary_join_element_wise(*cells, _large(","))
-    chunks = lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]
-    return header + b"".join(_values(chunk) for chunk in chunks if len(chunk))
+    for chunk in lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]:
+        if len(chunk):
+            out.write(_values(chunk))
+
+
+def csv_bytes(frame: pd.DataFrame, table: Table) -> bytes:
+    """The canonical CSV of ``frame`` as bytes (see :func:`write_csv`)."""
+    buffer = io.BytesIO()
+    write_csv(frame, table, buffer)
+    return buffer.getvalue()

@@ -56,9 +56,11 @@ def field_checks(field: Field) -> list[pandera.Check]:
         rule = "enum: must be one of " + ", ".join(field.enum)
         checks.append(pandera.Check.isin(list(field.enum), error=rule))
     if field.pattern is not None:
-        # Table Schema patterns match the whole value.
+        # Table Schema patterns match the whole value. pandas' fullmatch runs in Arrow's
+        # regex engine; a pattern ending in \Z (Python's end of text) would run in Python.
         rule = f"pattern: must match {field.pattern}"
-        checks.append(pandera.Check.str_matches(rf"(?:{field.pattern})\Z", error=rule))
+        pattern = field.pattern
+        checks.append(pandera.Check(lambda s, p=pattern: s.str.fullmatch(p), error=rule))
     if field.minimum is not None:
         rule = f"minimum: must be at least {field.minimum}"
         checks.append(pandera.Check.ge(field.minimum, error=rule))

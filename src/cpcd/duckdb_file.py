@@ -30,6 +30,7 @@ def write_duckdb(package: Package, out: Path, created: str) -> tuple[str, dict[s
     views = load_views(package.descriptor_path.parent / "views")
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")  # a build prints its own progress
         con.execute(f"ATTACH {literal(out / DUCKDB_FILE)} AS cpcd (BLOCK_SIZE {BLOCK_SIZE})")
         con.execute("USE cpcd")
         con.execute("SET TimeZone = 'UTC'")

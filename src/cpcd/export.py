@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cpcd.bibliography import bibtex, csl_json
-from cpcd.csv_text import csv_bytes
+from cpcd.csv_text import write_csv
 from cpcd.derive import arrow_schema
 from cpcd.duckdb_file import write_duckdb
 from cpcd.integrity import DIGEST_KEY, INPUTS_KEY, sha256, write_sums
@@ -186,7 +186,8 @@ def _write_all(package: Package, frames: dict[str, pd.DataFrame], out: Path, inp
     with ThreadPoolExecutor(max_workers=1) as pool:
         database = pool.submit(write_duckdb, package, out, created(package))
         for name, table in package.tables.items():
-            (out / "csv" / f"{name}.csv").write_bytes(csv_bytes(frames[name], table))
+            with (out / "csv" / f"{name}.csv").open("wb") as fh:
+                write_csv(frames[name], table, fh)
         if "sources" in frames:
             write_bibliography(frames["sources"], out)
         digest, views = database.result()

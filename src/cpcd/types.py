@@ -38,6 +38,7 @@ class FieldType:
     write: Write  # typed column -> its CSV text (missing stays null)
     label: str  # in the data dictionary (Markdown)
     word: str  # in a problem: "type: not a valid <word>"
+    free_text: bool = False  # its CSV text may hold a comma, a quote or a line break
 
 
 def _full_match(text: pd.Series, pattern: str) -> pd.Series:
@@ -86,6 +87,8 @@ def _parse_datetime(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _write_string(column: pd.Series) -> pa.Array:
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        return pa.array(column.array)  # already Arrow text: no copy through Python objects
     return pa.array(column.astype(object), pa.string(), from_pandas=True)
 
 
@@ -135,7 +138,7 @@ TYPES: dict[str, FieldType] = {
     for t in (
         FieldType(
             "string", pd.StringDtype(), pa.string(), "VARCHAR",
-            _parse_string, _write_string, "text", "string",
+            _parse_string, _write_string, "text", "string", free_text=True,
         ),
         FieldType(
             "integer", pd.Int64Dtype(), pa.int64(), "BIGINT",
