@@ -15,7 +15,7 @@ import cpcd.api
 import cpcd.cli
 from cpcd.api import StaleExportsWarning
 from cpcd.build import build
-from cpcd.integrity import STALE_RULE, is_stale, verify
+from cpcd.integrity import STALE_RULE, inputs_digest, is_stale, verify
 
 
 @pytest.fixture
@@ -56,8 +56,17 @@ def test_fresh_exports_are_served_without_a_warning(checkout):
 
 
 @pytest.mark.parametrize("edited", list(EDITS))
-def test_an_edit_after_the_build_is_never_served_in_silence(checkout, edited):
-    EDITS[edited](checkout)
+def test_every_input_counts_in_the_inputs_digest(tmp_path, edited):
+    """An edit to the data, a schema, a view or the descriptor changes the digest the
+    exports record, so each makes them stale (the whole path is tested once, below)."""
+    descriptor = copy_package(tmp_path)
+    before = inputs_digest(descriptor)
+    EDITS[edited](tmp_path)
+    assert inputs_digest(descriptor) != before
+
+
+def test_an_edit_after_the_build_is_never_served_in_silence(checkout):
+    EDITS["data"](checkout)
     assert is_stale(checkout / "exports", checkout / "datapackage.json")
     with pytest.warns(StaleExportsWarning, match="run `cpcd build`"):
         cpcd.load("errata")
