@@ -126,10 +126,8 @@ def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Pro
             if target is None or target.frame is None:
                 continue
             child = item.frame[list(fk.fields)].dropna()
-            parent = target.frame[list(fk.reference_fields)].drop_duplicates()
-            parent.columns = list(fk.fields)
-            found = child.merge(parent, how="left", on=list(fk.fields), indicator=True)
-            missing = (found["_merge"] == "left_only").to_numpy()
+            parent = pd.MultiIndex.from_frame(target.frame[list(fk.reference_fields)])
+            missing = ~pd.MultiIndex.from_frame(child).isin(parent)
             for index, row in child[missing].iterrows():
                 if any((index, name) in item.unreadable for name in fk.fields):
                     continue
