@@ -35,15 +35,7 @@ def cast_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Give ``frame`` the table's column order and public dtypes."""
     import pandas as pd
 
-    out = {}
-    for f in table.fields:
-        column = frame[f.name]
-        dtype = pandas_dtype(f)
-        if f.type == "date":
-            column = pd.to_datetime(column)
-        elif f.type == "datetime":
-            column = pd.to_datetime(column, utc=True)
-        out[f.name] = column.astype(dtype)
+    out = {f.name: frame[f.name].astype(pandas_dtype(f)) for f in table.fields}
     return pd.DataFrame(out, index=frame.index)
 
 

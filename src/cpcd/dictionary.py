@@ -13,7 +13,7 @@ import pandas as pd
 
 from cpcd.metadata import Field, Package, Table
 from cpcd.problems import CpcdError
-from cpcd.text import cell_text, markdown_cell, number_text
+from cpcd.text import markdown_cell, number_text
 from cpcd.types import TYPES
 
 HEADER = """\
@@ -52,23 +52,14 @@ def constraints(f: Field) -> str:
 def example(f: Field, frame: pd.DataFrame) -> str:
     """A value of this table's column: the schema's example where the column holds it,
     else the first non-empty value in primary-key order."""
-    texts = [_as_written(f, value) for value in frame[f.name].dropna()]
+    # As the CSV writes them (cpcd.types).
+    texts = [t for t in TYPES[f.type].write(frame[f.name]).to_pylist() if t is not None]
     if not texts:
         return "—"
     text = str(f.example) if f.example is not None and str(f.example) in texts else texts[0]
     if len(text) > EXAMPLE_WIDTH:
         text = text[: EXAMPLE_WIDTH - 1] + "…"
     return f"`{markdown_cell(text)}`" if text else "—"
-
-
-def _as_written(f: Field, value: object) -> str:
-    """A cell as the CSV writes it."""
-    text = cell_text(value) or ""
-    if f.type == "boolean":
-        return text.lower()
-    if f.type == "number":
-        return number_text(float(text))
-    return text
 
 
 def _keys(table: Table) -> list[str]:
