@@ -434,3 +434,12 @@ def test_the_paper_is_a_source_not_the_datasets_home():
     section = README.split("## Report a data error", 1)[1].split("\n## ", 1)[0]
     for needed in ("table", "row's", "column", "source"):
         assert needed in section, needed
+
+
+def test_readme_names_the_timestamp_type_really_written(exports):
+    import pyarrow.parquet as pq
+
+    written = pq.read_schema(exports / "parquet" / "satellite_launches.parquet")
+    kind = str(written.field("launch_datetime_utc").type)
+    assert kind == "timestamp[s, tz=UTC]"
+    assert f"launch times are `{kind}`" in " ".join(README.split())
