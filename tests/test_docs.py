@@ -440,6 +440,5 @@ def test_readme_names_the_timestamp_type_really_written(exports):
     import pyarrow.parquet as pq
 
     written = pq.read_schema(exports / "parquet" / "satellite_launches.parquet")
-    kind = str(written.field("launch_datetime_utc").type)
-    assert kind == "timestamp[s, tz=UTC]"
+    kind = str(written.field("launch_datetime_utc").type)  # as a reader's Arrow reports it
     assert f"launch times are `{kind}`" in " ".join(README.split())
