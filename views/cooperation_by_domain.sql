@@ -1,4 +1,4 @@
--- Per domain of bilateral cooperation: events, first and last year, and distinct sources cited.
+-- Per domain of bilateral cooperation: events, first and last year, and the number of distinct works the events rest on (source_id).
 -- column domain: Field of cooperation the events belong to.
 -- column events: Number of bilateral events in the domain.
 -- column first_year: Earliest calendar year (of date_start) among the domain's events.
