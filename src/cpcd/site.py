@@ -14,8 +14,6 @@ import hashlib
 import os
 import posixpath
 import re
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ from pathlib import Path
 from cpcd.metadata import Field, Package, Table, load_package
 from cpcd.paths import DUCKDB_FILE
 from cpcd.problems import CpcdError
+from cpcd.swap import replaced_directory
 
 GENERATOR = "cpcd site"
 CODE_URL = "https://doi.org/10.55014/pij.v7i4.661"
@@ -152,7 +151,7 @@ def read_exports(exports: Path) -> Site:
 
 
 def _write(files: dict[str, bytes], out: Path) -> None:
-    """Write every file into a fresh directory beside ``out``, then swap it in."""
+    """Write every file into a fresh directory swapped in at ``out`` (:mod:`cpcd.swap`)."""
     if out.exists():
         if not out.is_dir():
             raise CpcdError(f"{out} is a file, not a directory for the site")
@@ -161,26 +160,13 @@ def _write(files: dict[str, bytes], out: Path) -> None:
                 f"{out} is not empty and holds no site built by cpcd: "
                 "choose an empty or new directory"
             )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with replaced_directory(out) as staging:
         for path, data in sorted(files.items()):
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             os.chmod(target, 0o644)
-        os.chmod(staging, 0o755)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            staging.rename(out)
-            shutil.rmtree(old)
-        else:
-            staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        os.chmod(staging, 0o755)  # a static host serves the folder to everyone
 
 
 def _is_site(folder: Path) -> bool:

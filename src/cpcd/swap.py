@@ -1,4 +1,4 @@
-"""Replace a directory whole: readers see the previous export or the new one, never half.
+"""Replace a directory whole: readers see the previous one or the new one, never half.
 
 The new directory is written beside the old one and put in place by two
 renames. Builds into the same place take turns (a lock), and a build killed at
@@ -55,12 +55,12 @@ def _exclusive(folder: Path) -> Iterator[None]:
 
 
 def _recover(out: Path) -> None:
-    """Undo a swap that was killed between its two renames: the previous export is put
+    """Undo a swap that was killed between its two renames: the previous directory is put
     back where readers look for it."""
     if out.exists():
         return
     for leftover in sorted(out.parent.glob(f".{out.name}.old-*")):
-        previous = leftover / "exports"
+        previous = leftover / out.name
         if previous.is_dir():
             os.rename(previous, out)
             return
@@ -83,7 +83,7 @@ def _swap_in(new: Path, out: Path) -> None:
         os.rename(new, out)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rename(out, old / "exports")
+    os.rename(out, old / out.name)
     checkpoint("swap")
     os.rename(new, out)
     new.mkdir()  # for the caller's clean-up, which removes it
