@@ -25,9 +25,11 @@ def checkout(tmp_path, monkeypatch):
     out = tmp_path / "exports"
     build(descriptor, out)
     for module in (cpcd.api, cpcd.cli):
-        monkeypatch.setattr(module, "ROOT", tmp_path)
         monkeypatch.setattr(module, "DESCRIPTOR", descriptor)
         monkeypatch.setattr(module, "exports_dir", lambda: out)
+        monkeypatch.setattr(
+            module, "is_checkout_exports", lambda folder: folder.resolve() == out.resolve()
+        )
     return tmp_path
 
 
@@ -93,3 +95,13 @@ def test_exports_elsewhere_are_not_compared_with_the_checkout(checkout, tmp_path
         warnings.simplefilter("error")
         cpcd.load("errata", exports=elsewhere)
     assert run_cli("verify", "--exports", str(elsewhere)).returncode == 0
+
+
+def test_only_the_checkouts_own_exports_are_held_to_its_data(tmp_path):
+    from conftest import ROOT
+
+    from cpcd.paths import is_checkout_exports
+
+    assert is_checkout_exports(ROOT / "exports")
+    assert is_checkout_exports(ROOT / "data" / ".." / "exports")
+    assert not is_checkout_exports(tmp_path / "exports")

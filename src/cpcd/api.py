@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from cpcd.integrity import STALE_RULE, is_stale
 from cpcd.metadata import Package, load_package
-from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, ROOT, exports_dir, is_checkout
+from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, exports_dir, is_checkout, is_checkout_exports
 from cpcd.problems import CpcdError
 
 if TYPE_CHECKING:
@@ -41,11 +41,7 @@ def _exports(exports: Path | None, stacklevel: int = 3) -> Path:
             build(DESCRIPTOR, folder)
         else:
             raise CpcdError(f"no exports found in {folder}: {BUILD_HINT}")
-    elif (
-        is_checkout()
-        and folder.resolve() == (ROOT / "exports").resolve()
-        and is_stale(folder, DESCRIPTOR)
-    ):
+    elif is_checkout_exports(folder) and is_stale(folder, DESCRIPTOR):
         warnings.warn(f"{folder}: {STALE_RULE}", StaleExportsWarning, stacklevel=stacklevel)
     return folder
 

@@ -26,7 +26,7 @@ from cpcd.paths import (
     FIGURES,
     ROOT,
     exports_dir,
-    is_checkout,
+    is_checkout_exports,
     needs_checkout,
 )
 from cpcd.problems import DEFAULT_CAP, CpcdError, render
@@ -265,8 +265,7 @@ def verify(
     from cpcd.integrity import verify as run
 
     folder = exports or exports_dir()
-    current = folder.resolve() == (ROOT / "exports").resolve() and is_checkout()
-    problems = run(folder, DESCRIPTOR if current else None)
+    problems = run(folder, DESCRIPTOR if is_checkout_exports(folder) else None)
     if problems:
         _fail(CpcdError(f"{folder} is not intact", problems), as_json=as_json)
     if as_json:

@@ -32,6 +32,11 @@ def is_checkout() -> bool:
     return (ROOT / "pyproject.toml").is_file()
 
 
+def is_checkout_exports(folder: Path) -> bool:
+    """Whether ``folder`` is the checkout's own ``exports/``, the one held to its data."""
+    return is_checkout() and Path(folder).resolve() == (ROOT / "exports").resolve()
+
+
 def cache_dir() -> Path:
     """The per-user cache where an installed cpcd builds its exports (never site-packages)."""
     from platformdirs import user_cache_path
