@@ -9,7 +9,7 @@ from cpcd.integrity import METADATA_TABLE, content_digest
 from cpcd.metadata import Package
 from cpcd.paths import DUCKDB_FILE
 from cpcd.sql import identifier, literal
-from cpcd.views import create_views, export_views, load_views, view_fields
+from cpcd.views import create_views, export_views, load_views, view_schemas
 
 # DuckDB's default block size makes a file of a few hundred rows ten times larger than
 # its content; the smallest block DuckDB allows keeps the file near its content's size.
@@ -21,10 +21,10 @@ METADATA_COMMENTS = {
 }
 
 
-def write_duckdb(package: Package, out: Path, created: str) -> tuple[str, dict[str, list[dict]]]:
+def write_duckdb(package: Package, out: Path, created: str) -> tuple[str, dict[str, dict]]:
     """``out/cpcd.duckdb`` filled from the Parquet files in ``out``; the analytic views,
-    also exported to ``out/views`` as CSV and Parquet. Returns the content digest and the
-    views' fields (Table Schema)."""
+    also exported to ``out/views`` as CSV and Parquet. Returns the content digest and each
+    view's Table Schema."""
     import duckdb
 
     views = load_views(package.descriptor_path.parent / "views")
@@ -41,7 +41,7 @@ def write_duckdb(package: Package, out: Path, created: str) -> tuple[str, dict[s
             parquet = (out / "parquet" / f"{name}.parquet").as_posix()
             con.execute(f"INSERT INTO {identifier(name)} SELECT * FROM read_parquet(?)", [parquet])
         create_views(con, views)
-        fields = view_fields(con, views)
+        schemas = view_schemas(con, views)
         if views:
             export_views(con, views, out / "views")
         digest = content_digest(con)
@@ -60,4 +60,4 @@ def write_duckdb(package: Package, out: Path, created: str) -> tuple[str, dict[s
         )
     finally:
         con.close()
-    return digest, fields
+    return digest, schemas

@@ -28,7 +28,6 @@ from cpcd.metadata import VIEW_KEY, Package, Table
 from cpcd.paths import DUCKDB_FILE
 from cpcd.problems import CpcdError
 from cpcd.swap import checkpoint, replaced_directory
-from cpcd.views import load_views
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
@@ -96,7 +95,7 @@ def _file(out: Path, path: str, **about: Any) -> dict[str, Any]:
 
 
 def export_descriptor(
-    package: Package, out: Path, digest: str, views: dict[str, list[dict]]
+    package: Package, out: Path, digest: str, views: dict[str, dict]
 ) -> dict[str, Any]:
     """The exports' datapackage.json: every file shipped, with its size and sha256. Each table
     and view as CSV and Parquet with its Table Schema inline, the bibliography files and the
@@ -116,15 +115,13 @@ def export_descriptor(
             schema=_parquet_schema(table.schema),
         )  # fmt: skip
         resources.append(parquet)
-    for view in load_views(package.descriptor_path.parent / "views"):
-        about = {"title": f"View {view.name}", "description": view.description, VIEW_KEY: True}
-        schema = {"fields": views[view.name]}
+    for name, schema in views.items():  # as write_duckdb made them, in name order
+        about = {"title": f"View {name}", "description": schema["description"], VIEW_KEY: True}
         resources.append(
-            _file(out, f"views/{view.name}.csv", name=view.name, **about, **csv_about,
-                  schema=schema)
-        )  # fmt: skip
+            _file(out, f"views/{name}.csv", name=name, **about, **csv_about, schema=schema)
+        )
         resources.append(
-            _file(out, f"views/{view.name}.parquet", name=f"{view.name}_parquet", **about,
+            _file(out, f"views/{name}.parquet", name=f"{name}_parquet", **about,
                   **parquet_about, schema=_parquet_schema(schema))
         )  # fmt: skip
     if (out / "sources.csl.json").exists():

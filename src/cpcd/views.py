@@ -102,19 +102,21 @@ def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -
         )
 
 
-def view_fields(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, list[dict]]:
-    """Each view's columns as Table Schema fields: name, type and description."""
+def view_schemas(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, dict]:
+    """Each view as a Table Schema: its description and its columns as fields (name, type
+    and description)."""
     from cpcd.types import from_duckdb
 
-    fields = {}
+    schemas = {}
     for view in views:
         columns = con.execute(
             "select column_name, data_type from duckdb_columns() "
             "where table_name = ? order by column_index",
             [view.name],
         ).fetchall()
-        fields[view.name] = [
+        fields = [
             {"name": name, "type": from_duckdb(kind), "description": view.columns[name]}
             for name, kind in columns
         ]
-    return fields
+        schemas[view.name] = {"description": view.description, "fields": fields}
+    return schemas
