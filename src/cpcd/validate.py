@@ -153,10 +153,11 @@ def check_row_references(data: dict[str, TableData]) -> list[Problem]:
         if item.frame is None or ref is None:
             continue
         references = item.frame[[ref.table, ref.key, ref.field]].dropna()
+        named = set(references[ref.table])
         keys = {
             name: set(key_text(target.frame, target.table.primary_key))
             for name, target in data.items()
-            if target.frame is not None and name in set(references[ref.table])
+            if target.frame is not None and name in named
         }
         for index, row in references.iterrows():
             target = data.get(row[ref.table])
