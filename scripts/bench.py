@@ -37,6 +37,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from cpcd.derive import duckdb_ddl
+from cpcd.metadata import load_package
+from cpcd.sql import identifier, literal
+from cpcd.types import TYPES
+
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = "bilateral_events"
 PEAK = (
@@ -123,24 +128,6 @@ def seed_errors(package: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _sql_literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-DUCKDB_TYPES = {
-    "string": "VARCHAR",
-    "integer": "BIGINT",
-    "number": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "datetime": "TIMESTAMPTZ",
-}
-
-
 def _schemas(package: Path) -> dict[str, dict]:
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     return {
@@ -151,10 +138,9 @@ def _schemas(package: Path) -> dict[str, dict]:
 
 def _read_csv(package: Path, name: str, schema: dict) -> str:
     columns = ", ".join(
-        f"{_sql_literal(f['name'])}: {_sql_literal(DUCKDB_TYPES[f['type']])}"
-        for f in schema["fields"]
+        f"{literal(f['name'])}: {literal(TYPES[f['type']].duckdb)}" for f in schema["fields"]
     )
-    path = _sql_literal((package / "data" / f"{name}.csv").as_posix())
+    path = literal(package / "data" / f"{name}.csv")
     return (
         f"read_csv({path}, header = true, columns = {{{columns}}}, quote = '\"', "
         "escape = '\"', nullstr = '', auto_detect = false)"
@@ -166,21 +152,21 @@ def validation_sql(package: Path) -> str:
     rule, summed. Written from the Table Schema files alone."""
     schemas = _schemas(package)
     statements = [
-        f"CREATE TEMP TABLE {_quoted(name)} AS SELECT * FROM {_read_csv(package, name, schema)}"
+        f"CREATE TEMP TABLE {identifier(name)} AS SELECT * FROM {_read_csv(package, name, schema)}"
         for name, schema in schemas.items()
     ]
     counts = []
     for name, schema in schemas.items():
-        table = _quoted(name)
+        table = identifier(name)
         for f in schema["fields"]:
-            column, rules = _quoted(f["name"]), f.get("constraints", {})
+            column, rules = identifier(f["name"]), f.get("constraints", {})
             tests = []
             if rules.get("required"):
                 tests.append(f"{column} IS NULL")
             if "enum" in rules:
-                tests.append(f"{column} NOT IN ({', '.join(map(_sql_literal, rules['enum']))})")
+                tests.append(f"{column} NOT IN ({', '.join(map(literal, rules['enum']))})")
             if "pattern" in rules:
-                tests.append(f"NOT regexp_full_match({column}, {_sql_literal(rules['pattern'])})")
+                tests.append(f"NOT regexp_full_match({column}, {literal(rules['pattern'])})")
             if "minimum" in rules:
                 tests.append(f"{column} < {rules['minimum']}")
             if "maximum" in rules:
@@ -192,16 +178,16 @@ def validation_sql(package: Path) -> str:
                 first = f"CAST(rpad({column}, 10, SUBSTR('-01-01', length({column}) - 3)) AS DATE)"
                 tests.append(
                     f"regexp_full_match({column}, '[0-9]{{4}}(-[0-9]{{2}}){{0,2}}') "
-                    f"AND {_quoted(edtf['start'])} <> {first}"
+                    f"AND {identifier(edtf['start'])} <> {first}"
                 )
             counts += [f"SELECT count(*) FROM {table} WHERE {test}" for test in tests]
-        key = ", ".join(_quoted(k) for k in schema["primaryKey"])
+        key = ", ".join(identifier(k) for k in schema["primaryKey"])
         counts.append(f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}")
         for fk in schema.get("foreignKeys", []):
-            parent = _quoted(fk["reference"]["resource"])
+            parent = identifier(fk["reference"]["resource"])
             pairs = zip(fk["fields"], fk["reference"]["fields"], strict=True)
-            join = " AND ".join(f"c.{_quoted(a)} = p.{_quoted(b)}" for a, b in pairs)
-            present = " AND ".join(f"c.{_quoted(a)} IS NOT NULL" for a in fk["fields"])
+            join = " AND ".join(f"c.{identifier(a)} = p.{identifier(b)}" for a, b in pairs)
+            present = " AND ".join(f"c.{identifier(a)} IS NOT NULL" for a in fk["fields"])
             counts.append(
                 f"SELECT count(*) FROM {table} c WHERE {present} "
                 f"AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {join})"
@@ -214,22 +200,17 @@ def validation_sql(package: Path) -> str:
 def export_sql(package: Path, out: Path) -> str:
     """The DuckDB-only export: the same tables with the same constraints (cpcd's DDL) in a
     ``.duckdb`` file, filled by typed reads, then COPY of each to Parquet and CSV."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from cpcd.derive import duckdb_ddl
-    from cpcd.metadata import load_package
-
     loaded = load_package(package / "datapackage.json")
     schemas = _schemas(package)
     statements = []
     for name in loaded.load_order():
         statements += duckdb_ddl(loaded.tables[name])
-        statements.append(
-            f"INSERT INTO {_quoted(name)} SELECT * FROM {_read_csv(package, name, schemas[name])}"
-        )
+        source = _read_csv(package, name, schemas[name])
+        statements.append(f"INSERT INTO {identifier(name)} SELECT * FROM {source}")
     for name in schemas:
         for kind in ("parquet", "csv"):
-            target = _sql_literal((out / f"{name}.{kind}").as_posix())
-            statements.append(f"COPY {_quoted(name)} TO {target} (FORMAT {kind})")
+            target = literal(out / f"{name}.{kind}")
+            statements.append(f"COPY {identifier(name)} TO {target} (FORMAT {kind})")
     return ";\n".join(statements) + ";\n"
 
 
