@@ -9,6 +9,7 @@ from cpcd.integrity import METADATA_TABLE, content_digest
 from cpcd.metadata import Package
 from cpcd.paths import DUCKDB_FILE
 from cpcd.sql import identifier, literal
+from cpcd.catalogue import package_views
 from cpcd.views import create_views, export_views, load_views, view_schemas
 
 # DuckDB's default block size makes a file of a few hundred rows ten times larger than
@@ -27,7 +28,7 @@ def write_duckdb(package: Package, out: Path, created: str) -> tuple[str, dict[s
     view's Table Schema."""
     import duckdb
 
-    views = load_views(package.descriptor_path.parent / "views")
+    views = package_views(package) + load_views(package.descriptor_path.parent / "views")
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")  # a build prints its own progress
