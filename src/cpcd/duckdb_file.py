@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cpcd.catalogue import package_views
 from cpcd.derive import duckdb_ddl
 from cpcd.integrity import METADATA_TABLE, content_digest
 from cpcd.metadata import Package
 from cpcd.paths import DUCKDB_FILE
 from cpcd.sql import identifier, literal
-from cpcd.catalogue import package_views
 from cpcd.views import create_views, export_views, load_views, view_schemas
 
 # DuckDB's default block size makes a file of a few hundred rows ten times larger than

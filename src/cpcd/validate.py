@@ -32,6 +32,7 @@ PANDERA_RULES = {
     "not_nullable": "required: the cell is empty",
     "field_uniqueness": "unique: the value appears on an earlier row",
 }
+EDTF_RULE = "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD, YYYX or START/END)"
 KEY_RULE = "primary-key: the key appears on an earlier row"
 
 
@@ -289,7 +290,7 @@ def check_dates(item: TableData) -> list[Problem]:
                         item.line(int(index)),
                         rule.field,
                         cell_text(text[index]),
-                        "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD, YYYX or START/END)",
+                        EDTF_RULE,
                     )
                 )
         values = {
