@@ -26,6 +26,7 @@ ROW_REFERENCE_KEY = "cpcd:rowReference"  # on a table: columns that name a row o
 VIEW_KEY = "cpcd:view"  # on an export's resource: a view's rows, not one of the tables
 DAY_OF_KEY = "cpcd:dayOf"  # on a date field: the datetime field whose UTC day it must be
 FIELDS_KEY = "cpcd:fields"  # on the descriptor: the file defining the fields tables share
+SHARED_AS_KEY = "cpcd:sharedField"  # on a field: the shared field it is, under another name
 DERIVED_KEY = "cpcd:derivedFrom"  # on an expanded field: the EDTF field it is computed from
 ROLE_KEY = "cpcd:role"  # on a table: fact, bibliography or errata
 TITLE_KEY = "cpcd:titleField"  # on a table: the field giving a row's readable title
@@ -256,7 +257,8 @@ def expand_schema(
     """The complete Table Schema: shared fields filled in, computed fields added.
 
     A field written with its name and no type takes the definition in the shared
-    fields file, plus whatever the table adds; the fields an EDTF rule names and
+    fields file (of the field ``cpcd:sharedField`` names, when its own name differs),
+    plus whatever the table adds; the fields an EDTF rule names and
     the CSV does not hold are computed by the build and follow their EDTF field.
     """
     problems: list[Problem] = []
@@ -267,11 +269,12 @@ def expand_schema(
             problems.append(Problem(where, None, None, None, "malformed field (no name)"))
             continue
         if "type" not in spec:
-            if spec["name"] not in shared:
+            base = spec.get(SHARED_AS_KEY, spec["name"])
+            if base not in shared:
                 rule = "a field without a type must be defined in the shared fields file"
                 problems.append(Problem(where, None, spec["name"], None, rule))
                 continue
-            spec = _merge(shared[spec["name"]], spec)
+            spec = _merge(shared[base], {k: v for k, v in spec.items() if k != SHARED_AS_KEY})
         fields.append(spec)
         rule = spec.get(EDTF_KEY)
         if not isinstance(rule, dict):
