@@ -47,14 +47,16 @@ ROLES = ("precision", "start", "end", "year", "day")
 
 def schema(table: str) -> dict:
     """The table's complete schema, expanded here without cpcd by the documented rule: a
-    field with no type is the shared field plus the table's keys (constraints merged), and
+    field with no type is the shared field (or the one its cpcd:sharedField names) plus the
+    table's keys (constraints merged), and
     the fields an EDTF rule names but the file lacks follow the EDTF field."""
     written = json.loads((SCHEMAS / f"{table}.json").read_text(encoding="utf-8"))
     names = {f["name"] for f in written["fields"]}
     fields = []
     for f in written["fields"]:
         if "type" not in f:
-            base = SHARED[f["name"]]
+            base = SHARED[f.get("cpcd:sharedField", f["name"])]
+            f = {k: v for k, v in f.items() if k != "cpcd:sharedField"}
             constraints = {**base.get("constraints", {}), **f.get("constraints", {})}
             f = {**base, **f, "constraints": constraints}
             # JSON Merge Patch: a null removes the shared key.
