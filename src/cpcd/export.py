@@ -152,11 +152,11 @@ def export_descriptor(
 def _parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The Table Schema for a Parquet resource.
 
-    frictionless reads Parquet through pandas, which turns a null integer into the
-    float NaN; declaring "nan" missing for integer fields lets it read them as null.
+    frictionless reads Parquet through pandas, which turns a null integer or number into
+    the float NaN; declaring "nan" missing for those fields lets it read them as null.
     """
     fields = [
-        {**f, "missingValues": ["", "nan"]} if f.get("type") == "integer" else f
+        {**f, "missingValues": ["", "nan"]} if f.get("type") in ("integer", "number") else f
         for f in schema["fields"]
     ]
     return {**schema, "fields": fields}
