@@ -141,13 +141,14 @@ def test_sha256sums_and_descriptor_hashes_match_the_files(exports):
         sums[name] = digest
     expected_files = {f"csv/{t}.csv" for t in TABLES} | {f"parquet/{t}.parquet" for t in TABLES}
     # The DuckDB file is not byte-reproducible: its content digest stands for it (test_release).
-    others = {"datapackage.json", "sources.csl.json", "sources.bib"}
+    others = {"datapackage.json", "sources.csl.json", "sources.bib", "cpcd.xlsx"}
+    readers = {f"stata/{t}.dta" for t in TABLES} | {f"spss/{t}.sav" for t in TABLES}
     views = {
         f"views/{p.stem}.{ext}"
         for p in (ROOT / "views").glob("*.sql")
         for ext in ("csv", "parquet")
     }
-    assert expected_files | others | views == set(sums)
+    assert expected_files | others | views | readers == set(sums)
     for name, digest in sums.items():
         assert hashlib.sha256((exports / name).read_bytes()).hexdigest() == digest, name
     descriptor = json.loads((exports / "datapackage.json").read_text())
