@@ -29,7 +29,7 @@ STATA_DIR = "stata"
 SPSS_DIR = "spss"
 STATA_NAME_LENGTH = 32  # characters in a Stata variable name
 STATA_LABEL_LENGTH = 80  # characters in a Stata variable label
-SPSS_LABEL_LENGTH = 256  # characters in an SPSS variable label
+SPSS_LABEL_BYTES = 256  # bytes in an SPSS variable label
 SPSS_VALUE_LABEL_BYTES = 120  # bytes in an SPSS value label
 INT32 = (-(2**31) + 1, 2**31 - 1)
 BOOLEAN_LABELS = {0: "false", 1: "true"}
@@ -97,7 +97,11 @@ def _column(f: Field, values: list[Any]) -> pd.Series | list[Any]:
         return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
     if f.type == "datetime":
         return [None if v is None else v.astimezone(UTC).replace(tzinfo=None) for v in values]
-    return list(values)  # strings (None is a missing cell) and dates
+    if f.type == "string":
+        # A missing text is the empty string in both formats; pyreadstat also fails on a
+        # missing value among strings longer than a Stata str (a strL column).
+        return ["" if v is None else v for v in values]
+    return list(values)  # dates (None is a missing cell)
 
 
 def frame(table: Table, parquet: Path) -> pd.DataFrame:
@@ -142,7 +146,9 @@ def write_spss(table: Table, rows: pd.DataFrame, path: Path, created: datetime) 
         rows,
         path,
         file_label=shorten(table.title, 64, "utf-8"),
-        column_labels={f.name: shorten(f.description, SPSS_LABEL_LENGTH) for f in table.fields},
+        column_labels={
+            f.name: shorten(f.description, SPSS_LABEL_BYTES, "utf-8") for f in table.fields
+        },
         variable_value_labels={
             f.name: {c: shorten(t, SPSS_VALUE_LABEL_BYTES, "utf-8") for c, t in labels.items()}
             for f in table.fields
