@@ -11,7 +11,7 @@ import pytest
 import cpcd.build
 import cpcd.cache
 import cpcd.paths
-from cpcd.cache import MARKER, exports_folder
+from cpcd.cache import MARKER, ensure_built
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_first_use_builds_the_current_version_and_removes_older_ones(installed, 
     cache = tmp_path / "cache"
     older = _folder(cache, "0" * 32, marked=True)
     foreign = _folder(cache, "not-cpcds", marked=False)
-    folder = exports_folder()
+    folder = ensure_built(cpcd.paths.exports_dir())
     assert installed == [folder]
     assert folder.parent.parent == cache and folder.name == "exports"
     assert (folder / "datapackage.json").is_file()
@@ -56,15 +56,15 @@ def test_first_use_builds_the_current_version_and_removes_older_ones(installed, 
 
 
 def test_the_current_version_is_built_once(installed):
-    first = exports_folder()
-    second = exports_folder()
+    first = ensure_built(cpcd.paths.exports_dir())
+    second = ensure_built(cpcd.paths.exports_dir())
     assert first == second and installed == [first]
 
 
-def test_a_named_folder_is_neither_built_nor_pruned(installed, tmp_path):
+def test_exports_already_built_are_neither_rebuilt_nor_pruned(installed, tmp_path):
     older = _folder(tmp_path / "cache", "1" * 32, marked=True)
-    named = tmp_path / "elsewhere"
-    assert exports_folder(named) == named
+    built = _folder(tmp_path / "elsewhere", "current", marked=False) / "exports"
+    assert ensure_built(built) == built
     assert installed == [] and older.exists()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from cpcd.paths import DESCRIPTOR, cache_dir, exports_dir, is_checkout
+from cpcd.paths import DESCRIPTOR, cache_dir, is_checkout
 
 MARKER = ".cpcd-cache"
 MARKER_TEXT = (
@@ -21,11 +21,10 @@ MARKER_TEXT = (
 )
 
 
-def exports_folder(exports: Path | None = None) -> Path:
-    """The export folder a command reads: the one named, else the default, which an
-    installed cpcd builds into its cache on first use."""
-    folder = Path(exports) if exports is not None else exports_dir()
-    if exports is None and not is_checkout() and not (folder / "datapackage.json").exists():
+def ensure_built(folder: Path) -> Path:
+    """``folder``, the default export folder, built first when cpcd is installed and has not
+    built this data yet (the marker put beside it, older versions removed)."""
+    if not is_checkout() and not (folder / "datapackage.json").exists():
         from cpcd.build import build
 
         build(DESCRIPTOR, folder)

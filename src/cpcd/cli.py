@@ -246,11 +246,11 @@ def build(
 @app.command()
 def info(exports: ExportsOption = None, as_json: JsonOption = False) -> None:
     """Version, digest, tables and row counts of the exports."""
-    from cpcd.cache import exports_folder
+    from cpcd.cache import ensure_built
     from cpcd.info import describe
 
     try:
-        summary = describe(exports_folder(exports))
+        summary = describe(exports or ensure_built(exports_dir()))
     except CpcdError as err:
         _fail(err, as_json=as_json)
     if as_json:
@@ -294,7 +294,7 @@ def verify(
     Also takes the root of an unpacked release archive. In a checkout, the
     exports must also be as new as data/, schemas/ and views/.
     """
-    from cpcd.cache import exports_folder
+    from cpcd.cache import ensure_built
     from cpcd.integrity import verify as run
 
     if folder is not None and exports is not None and folder != exports:
@@ -302,7 +302,7 @@ def verify(
             CpcdError(f"two folders to verify: {folder} and --exports {exports}"), as_json=as_json
         )
     try:
-        folder = exports_folder(folder or exports)
+        folder = folder or exports or ensure_built(exports_dir())
     except CpcdError as err:
         _fail(err, as_json=as_json)
     problems = run(folder, DESCRIPTOR if is_checkout_exports(folder) else None)

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from cpcd.metadata import Field, Package, Table
 from cpcd.problems import CpcdError
+from cpcd.text import number_text
 
 STATA_DIR = "stata"
 SPSS_DIR = "spss"
@@ -31,7 +32,9 @@ STATA_NAME_LENGTH = 32  # characters in a Stata variable name
 STATA_LABEL_LENGTH = 80  # characters in a Stata variable label
 SPSS_LABEL_BYTES = 256  # bytes in an SPSS variable label
 SPSS_VALUE_LABEL_BYTES = 120  # bytes in an SPSS value label
-INT32 = (-(2**31) + 1, 2**31 - 1)
+INT32 = (-(2**31) + 1, 2**31 - 1)  # a Stata long
+EXACT_INTEGER = 2**53  # the largest integer a double holds exactly
+LARGEST = 8.988465674311579e307  # the largest number Stata holds (above it: missing values)
 BOOLEAN_LABELS = {0: "false", 1: "true"}
 # English month abbreviations, as both formats write them whatever the locale.
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -89,12 +92,15 @@ def _column(f: Field, values: list[Any]) -> pd.Series | list[Any]:
         return pd.array([mapping[v] if v is not None else None for v in values], dtype="Int32")
     if f.type == "boolean":
         return pd.array([None if v is None else int(v) for v in values], dtype="Int8")
-    if f.type == "integer":
-        present = [v for v in values if v is not None]
-        fits = all(INT32[0] <= v <= INT32[1] for v in present)
-        return pd.array(values, dtype="Int32") if fits else pd.array(values, dtype="Float64")
-    if f.type == "number":
-        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+    present = [v for v in values if v is not None]
+    if f.type == "integer" and all(INT32[0] <= v <= INT32[1] for v in present):
+        return pd.array(values, dtype="Int32")
+    if f.type in ("integer", "number"):
+        if all(abs(v) <= (EXACT_INTEGER if f.type == "integer" else LARGEST) for v in present):
+            return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+        # Beyond what both formats hold exactly: the column is written as the CSV's text.
+        text = str if f.type == "integer" else number_text
+        return ["" if v is None else text(v) for v in values]
     if f.type == "datetime":
         return [None if v is None else v.astimezone(UTC).replace(tzinfo=None) for v in values]
     if f.type == "string":
@@ -140,7 +146,8 @@ def write_spss(table: Table, rows: pd.DataFrame, path: Path, created: datetime) 
 
     def measure(f: Field) -> str:
         coded = f.enum is not None or f.type in ("boolean", "string")
-        return "nominal" if coded else "scale"
+        as_text = f.type in ("integer", "number") and rows[f.name].dtype == object
+        return "nominal" if coded or as_text else "scale"
 
     pyreadstat.write_sav(
         rows,

@@ -12,7 +12,7 @@ writes the same bytes.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from cpcd.metadata import Package
 from cpcd.problems import CpcdError
 from cpcd.statfiles import codes, stata_name
+from cpcd.text import number_text
 
 WORKBOOK_FILE = "cpcd.xlsx"
 # The views a reader of a spreadsheet would want beside the tables.
@@ -28,6 +29,8 @@ READER_VIEWS = ("timeline", "security_incidents_by_area", "terrorism_annual")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MIN_WIDTH, MAX_WIDTH = 8, 60
+EXCEL_FIRST_DAY = date(1900, 1, 1)
+EXCEL_LARGEST = 9.99999999999999e307
 TYPE_WIDTHS = {"date": 11, "datetime": 20}
 COLUMNS_HEADER = (
     "sheet", "column", "type", "unit", "required", "description",
@@ -51,6 +54,28 @@ def _width(header: str, texts: list[str], field_type: str) -> int:
         return max(TYPE_WIDTHS[field_type], len(header) + 2)
     longest = max((len(line) for t in texts for line in t.split("\n")), default=0)
     return max(MIN_WIDTH, min(MAX_WIDTH, max(longest, len(header)) + 2))
+
+
+def _fits(value: Any, field_type: str) -> bool:
+    """Whether Excel holds the value as its type: dates from 1900, integers exactly (to
+    2**53), numbers up to Excel's largest."""
+    if field_type == "date":
+        return value >= EXCEL_FIRST_DAY
+    if field_type == "datetime":
+        return value.astimezone(UTC).date() >= EXCEL_FIRST_DAY
+    if field_type == "integer":
+        return abs(value) <= 2**53
+    if field_type == "number":
+        return abs(value) <= EXCEL_LARGEST
+    return True
+
+
+def _csv_text(value: Any, field_type: str) -> str:
+    if field_type == "date":
+        return value.isoformat()
+    if field_type == "datetime":
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return number_text(value) if field_type == "number" else str(value)
 
 
 class _Writer:
@@ -81,7 +106,9 @@ class _Writer:
         if value is None:
             return
         where = f"{sheet.name}!R{row + 1}C{col + 1}"
-        if field_type == "date":
+        if not _fits(value, field_type):  # as the CSV writes it, rather than a wrong number
+            result = sheet.write_string(row, col, _csv_text(value, field_type), self.plain)
+        elif field_type == "date":
             result = sheet.write_datetime(row, col, value, self.date)
         elif field_type == "datetime":
             result = sheet.write_datetime(row, col, value.astimezone(UTC), self.datetime)
