@@ -321,3 +321,24 @@ def test_the_descriptor_lists_each_reader_file_valid_against_the_data_package_pr
         assert paths[f"spss/{table}.sav"]["mediatype"] == "application/x-spss-sav"
     assert paths["cpcd.xlsx"]["hash"].startswith("sha256:")
     assert json.loads(DESCRIPTOR.read_text())["version"] == descriptor["version"]
+
+
+def test_values_a_format_cannot_hold_are_written_as_their_csv_text(tmp_path):
+    """Valid data the readers' formats cannot hold exactly (a date before Excel's first day,
+    an integer past 2**53) keep their CSV text rather than turning into another value."""
+    from cpcd.metadata import Field
+    from cpcd.statfiles import _column
+    from cpcd.workbook import _Writer
+
+    big = 2**60 + 1
+    assert _column(Field("n", "integer", "d"), [big, None]) == [str(big), ""]
+    assert list(_column(Field("n", "integer", "d"), [7, None])) == [7, pd.NA]
+    writer = _Writer(tmp_path / "edge.xlsx", datetime(2026, 1, 1))
+    sheet = writer.book.add_worksheet("edge")
+    writer.cell(sheet, 0, 0, date(1850, 3, 1), "date")
+    writer.cell(sheet, 0, 1, date(1950, 3, 1), "date")
+    writer.cell(sheet, 0, 2, big, "integer")
+    writer.cell(sheet, 0, 3, 1.5e308, "number")
+    writer.close({})
+    row = next(openpyxl.load_workbook(tmp_path / "edge.xlsx")["edge"].iter_rows(values_only=True))
+    assert row == ("1850-03-01", datetime(1950, 3, 1), str(big), "1.5e+308")

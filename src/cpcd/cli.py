@@ -330,7 +330,7 @@ def sql_command(
     The database is opened read-only; its tables and views are those of
     `cpcd.connect()`.
     """
-    from cpcd.query import FORMATS, render, run
+    from cpcd.query import FORMATS, run, show
 
     try:
         if fmt not in FORMATS:
@@ -338,18 +338,7 @@ def sql_command(
         columns, rows = run(query, exports)
     except CpcdError as err:
         _fail(err)
-    if fmt != "table":
-        sys.stdout.write(render(columns, rows, fmt))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    from cpcd.query import text
-
-    table = Table(*columns, caption=f"{len(rows)} row(s)")
-    for row in rows:
-        table.add_row(*(text(v) for v in row))
-    Console(soft_wrap=True).print(table)
+    show(columns, rows, fmt)
 
 
 @app.command("diff")

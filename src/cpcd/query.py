@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -66,9 +67,23 @@ def _json_value(value: Any) -> Any:
     return text(value)
 
 
+def show(columns: list[str], rows: list[tuple], fmt: str) -> None:
+    """Print the rows on standard output: a table drawn by rich for a person, else
+    :func:`render`'s text."""
+    if fmt != "table":
+        sys.stdout.write(render(columns, rows, fmt))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*columns, caption=f"{len(rows)} row(s)")
+    for row in rows:
+        table.add_row(*(text(v) for v in row))
+    Console(soft_wrap=True).print(table)
+
+
 def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
-    """The rows as CSV, JSON (a list of objects) or a Markdown table (not "table": rich
-    draws that one on the terminal)."""
+    """The rows as CSV, JSON (a list of objects) or a Markdown table."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
