@@ -119,7 +119,8 @@ def frame(table: Table, parquet: Path) -> pd.DataFrame:
 
 
 def write_stata(table: Table, rows: pd.DataFrame, path: Path, created: datetime) -> None:
-    """``path``: the table as a Stata 15 file (format 119), labels within Stata's limits."""
+    """``path``: the table as a Stata 14 file (format 118, which every Stata from 14 on
+    opens; pyreadstat's default, 119, needs Stata/MP), labels within Stata's limits."""
     import pyreadstat
 
     names = {f.name: stata_name(f.name) for f in table.fields}
@@ -128,6 +129,7 @@ def write_stata(table: Table, rows: pd.DataFrame, path: Path, created: datetime)
     pyreadstat.write_dta(
         rows.rename(columns=names),
         path,
+        version=14,
         file_label=shorten(table.title, STATA_LABEL_LENGTH),
         column_labels={
             names[f.name]: shorten(f.description, STATA_LABEL_LENGTH) for f in table.fields
