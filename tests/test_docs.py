@@ -179,6 +179,7 @@ def test_readme_shell_commands_run(exports, tmp_path):
                 *(w.replace("exports/", f"{built}/") for w in words[1:]),
             ]
         else:
+            words = [str(built) if word == "exports" else word for word in words]  # a folder
             done = run_cli(*words[1:], *redirect.get(words[1], []), env=exports_env)
             assert done.returncode == 0, (command, done.stdout, done.stderr)
             continue
