@@ -223,7 +223,14 @@ def test_duckdb_tables_carry_the_schemas_keys(exports, tmp_path):
     assert keys == expected
     for table in TABLES:
         foreign = [c for t, kind, c in constraints if t == table and kind == "FOREIGN KEY"]
-        assert len(foreign) == len(schema(table).get("foreignKeys", [])), table
+        # DuckDB checks a key against rows already stored, so a key into the table itself
+        # (rows loaded together naming each other) is left to cpcd validate.
+        declared = [
+            fk
+            for fk in schema(table).get("foreignKeys", [])
+            if fk["reference"]["resource"] != table
+        ]
+        assert len(foreign) == len(declared), table
     with pytest.raises(duckdb.ConstraintException):
         con.execute("insert into errata select * from errata limit 1")
 

@@ -166,6 +166,16 @@ def row_for(draw, table: str, refs: dict[str, list]) -> dict:
         nullable = not fields[name]["constraints"].get("required")
         options = st.sampled_from(target) if target else st.none()
         row[name] = draw(st.none() | options if nullable else options)
+    # Provenance (cpcd:provenance): an outside row quotes its source, a paper row the paper,
+    # a supplement source its own words.
+    rule = schema(table).get("cpcd:provenance")
+    if rule:
+        if row[rule["inPaper"]]:
+            row[rule["paperQuote"]] = row[rule["paperQuote"]] or "words of the paper"
+        else:
+            row[rule["quote"]] = row[rule["quote"]] or "words of the source"
+        if "supplement" in rule and row[rule["supplement"]] is not None:
+            row[rule["supplementQuote"]] = row[rule["supplementQuote"]] or "words of the supplement"
     return row
 
 
