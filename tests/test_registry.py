@@ -22,8 +22,16 @@ POWER_FUELS = {
 SUB_SECTORS = {
     "energy": {*POWER_FUELS, "transmission_line", "coal_mine"},
     "transport": {"road", "rail", "urban_rail"},
-    "gwadar": {"port", "airport", "road", "port_city_infrastructure", "special_economic_zone",
-               "water", "health", "education"},
+    "gwadar": {
+        "port",
+        "airport",
+        "road",
+        "port_city_infrastructure",
+        "special_economic_zone",
+        "water",
+        "health",
+        "education",
+    },
     "industrial": {"special_economic_zone"},
     "social": {"health", "education", "water"},
     "other": {"fibre_optic", "other"},
@@ -115,8 +123,13 @@ def test_sectors_sub_sectors_and_fuels_agree():
         if row["capacity_mw"] is not None:
             assert row["sector"] == "energy", key
         if row["length_km"] is not None:
-            assert row["sub_sector"] in {"road", "rail", "urban_rail", "transmission_line",
-                                         "fibre_optic"}, key
+            assert row["sub_sector"] in {
+                "road",
+                "rail",
+                "urban_rail",
+                "transmission_line",
+                "fibre_optic",
+            }, key
 
 
 def test_cost_columns_go_together():
@@ -145,8 +158,11 @@ def test_a_conflict_is_in_the_errata_and_only_then():
     }
     for table, key_of, table_rows in (
         ("cpec_projects", lambda r: r["project_id"], PROJECTS),
-        ("cpec_project_milestones", lambda r: f"{r['project_id']}|{r['milestone']}|{r['date']}",
-         MILESTONES),
+        (
+            "cpec_project_milestones",
+            lambda r: f"{r['project_id']}|{r['milestone']}|{r['date']}",
+            MILESTONES,
+        ),
     ):
         for row in table_rows:
             in_errata = (table, key_of(row)) in disputed
@@ -169,9 +185,11 @@ def test_partners_name_their_organisation_in_the_quote():
 
 
 def test_sector_province_view(exports):
-    got = cpcd.connect(exports).sql(
-        "select * from cpec_projects_by_sector_province order by sector, area_code nulls last"
-    ).df()
+    got = (
+        cpcd.connect(exports)
+        .sql("select * from cpec_projects_by_sector_province order by sector, area_code nulls last")
+        .df()
+    )
     frame = pd.DataFrame(PROJECTS)
     expected = []
     for (sector, area), group in frame.groupby(
@@ -180,16 +198,25 @@ def test_sector_province_view(exports):
         usd = group[group["cost_currency"] == "USD"]["cost_million"].dropna()
         other = group[group["cost_currency"].notna() & (group["cost_currency"] != "USD")]
         capacity = group["capacity_mw"].dropna()
-        expected.append((
-            sector, None if area == "\uffff" else area, len(group),
-            float(capacity.sum()) if len(capacity) else None, len(capacity),
-            float(usd.sum()) if len(usd) else None, len(usd), len(other),
-        ))
+        expected.append(
+            (
+                sector,
+                None if area == "\uffff" else area,
+                len(group),
+                float(capacity.sum()) if len(capacity) else None,
+                len(capacity),
+                float(usd.sum()) if len(usd) else None,
+                len(usd),
+                len(other),
+            )
+        )
     actual = [
         tuple(None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in r)
         for r in got.itertuples(index=False)
     ]
-    assert [(a[:3], a[4], a[6], a[7]) for a in actual] == [(e[:3], e[4], e[6], e[7]) for e in expected]
+    assert [(a[:3], a[4], a[6], a[7]) for a in actual] == [
+        (e[:3], e[4], e[6], e[7]) for e in expected
+    ]
     for a, e in zip(actual, expected, strict=True):
         for i in (3, 5):
             assert (a[i] is None and e[i] is None) or abs(a[i] - e[i]) < 1e-6, (a, e)
