@@ -117,7 +117,7 @@ def test_sectors_sub_sectors_and_fuels_agree():
             assert row["fuel"] is None, key
         elif row["fuel"] is None:
             # A power plant whose fuel no quote states says so in its notes.
-            assert "fuel" in (row["notes"] or ""), key
+            assert "fuel" in (row["notes"] or "").lower(), key
         else:
             assert row["fuel"] in fuels, key
         if row["capacity_mw"] is not None:
