@@ -183,6 +183,7 @@ CONTRACT_EXCEPTIONS = {
     "event_type": "bilateral_events and context_events each have their own vocabulary",
     "domain": "bilateral_events and context_events each have their own vocabulary",
     "indicator": "terrorism_statistics and context_statistics each have their own vocabulary",
+    "role": "project_partners and cpec_project_partners each have their own vocabulary",
 }
 ROLE_CONSTRAINTS = ("required", "unique")  # a key is required where it is the primary key
 
