@@ -7,6 +7,7 @@ with the source data by a second, simpler implementation.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import csv
 import io
@@ -40,8 +41,37 @@ FACT_TABLES = [
 ]
 
 
+SHARED = json.loads((SCHEMAS / "fields.json").read_text(encoding="utf-8"))["fields"]
+ROLES = ("precision", "start", "end", "year", "day")
+
+
 def schema(table: str) -> dict:
-    return json.loads((SCHEMAS / f"{table}.json").read_text(encoding="utf-8"))
+    """The table's complete schema, expanded here without cpcd by the documented rule: a
+    field with no type is the shared field plus the table's keys (constraints merged), and
+    the fields an EDTF rule names but the file lacks follow the EDTF field."""
+    written = json.loads((SCHEMAS / f"{table}.json").read_text(encoding="utf-8"))
+    names = {f["name"] for f in written["fields"]}
+    fields = []
+    for f in written["fields"]:
+        if "type" not in f:
+            base = SHARED[f["name"]]
+            f = {
+                **base,
+                **f,
+                "constraints": {**base.get("constraints", {}), **f.get("constraints", {})},
+            }
+        fields.append(f)
+        rule = f.get("cpcd:edtf") or {}
+        for role in ROLES:
+            target = rule.get(role)
+            if target and target not in names:
+                fields.append({"name": target, **SHARED[target], "cpcd:derivedFrom": f["name"]})
+    return {**written, "fields": fields}
+
+
+def source_field_names(table: str) -> list[str]:
+    """The columns a person writes in data/<table>.csv (computed ones excluded)."""
+    return [f["name"] for f in schema(table)["fields"] if "cpcd:derivedFrom" not in f]
 
 
 def python_value(text: str, field_type: str):
@@ -61,14 +91,57 @@ def python_value(text: str, field_type: str):
     return text
 
 
+def edtf_parts(text: str) -> dict[str, object]:
+    """Precision, first and last day, year and day of the EDTF forms the tables use
+    (YYYY, YYYY-MM, YYYY-MM-DD, YYYX and START/END of these), by the calendar alone: an
+    oracle for the values the build computes with the edtf library."""
+    if "/" in text:
+        first, last = (edtf_parts(part) for part in text.split("/"))
+        return {
+            "precision": first["precision"],
+            "start": first["start"],
+            "end": last["end"],
+            "year": first["year"],
+            "day": None,
+        }
+    if text.endswith("X"):
+        decade = int(text[:3]) * 10
+        start, end, precision = date(decade, 1, 1), date(decade + 9, 12, 31), "decade"
+    elif len(text) == 4:
+        start, end, precision = date(int(text), 1, 1), date(int(text), 12, 31), "year"
+    elif len(text) == 7:
+        y, m = int(text[:4]), int(text[5:])
+        last = calendar.monthrange(y, m)[1]
+        start, end, precision = date(y, m, 1), date(y, m, last), "month"
+    else:
+        start = end = date.fromisoformat(text)
+        precision = "day"
+    return {
+        "precision": precision,
+        "start": start,
+        "end": end,
+        "year": start.year,
+        "day": start if precision == "day" else None,
+    }
+
+
 def read_rows(path: Path, table: str) -> list[dict]:
-    """Rows of a CSV file as typed dicts, sorted by the table's primary key."""
+    """Rows of a CSV file as typed dicts, sorted by the table's primary key. Fields the build
+    computes and the file lacks (data/ holds none) are filled in by :func:`edtf_parts`."""
     spec = schema(table)
     types = {f["name"]: f["type"] for f in spec["fields"]}
     with path.open(encoding="utf-8", newline="") as fh:
         rows = [
             {k: python_value(v, types[k]) for k, v in row.items()} for row in csv.DictReader(fh)
         ]
+    order = [f["name"] for f in spec["fields"]]
+    for f in spec["fields"]:
+        for role, target in (f.get("cpcd:edtf") or {}).items():
+            for row in rows:
+                if target not in row:
+                    text = row[f["name"]]
+                    row[target] = edtf_parts(text)[role] if text else None
+    rows = [{name: row[name] for name in order} for row in rows]
     key = spec["primaryKey"]
     return sorted(rows, key=lambda r: tuple(r[k] for k in key))
 

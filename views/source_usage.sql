@@ -3,24 +3,11 @@
 -- column table_name: Table whose rows name the work: a fact table, or errata.
 -- column rows: Number of times the table's rows name the work, as source, as supplement source or as errata evidence.
 -- column citation_numbers: The paper's reference numbers [n] that cite the work, in ascending order joined with ', '; empty when the paper's reference list does not cite it, as for the paper itself and outside sources.
--- column first_year: Earliest calendar year among the rows naming the work (of date_start, the launch date or the start of a statistic's period); empty for project_partners and errata, which have no date, and when none of the rows has a date.
--- column last_year: Latest calendar year among the rows naming the work (of date_start, the launch date or the start of a statistic's period); empty for project_partners and errata, which have no date, and when none of the rows has a date.
+-- column first_year: Earliest calendar year among the rows naming the work (the year of each table's cpcd:dateField); empty for tables without a date (project_partners, errata) and when none of the rows has a date.
+-- column last_year: Latest calendar year among the rows naming the work (the year of each table's cpcd:dateField); empty for tables without a date (project_partners, errata) and when none of the rows has a date.
 with uses as (
-    select 'bilateral_events' as table_name, source_id, year from bilateral_events
-    union all select 'bilateral_events', supplement_source_id, year from bilateral_events
-    union all select 'context_events', source_id, year from context_events
-    union all select 'context_events', supplement_source_id, year from context_events
-    union all select 'satellite_launches', source_id, year(launch_date) from satellite_launches
-    union all select 'satellite_launches', supplement_source_id, year(launch_date) from satellite_launches
-    union all select 'agricultural_projects', source_id, year from agricultural_projects
-    union all select 'agricultural_projects', supplement_source_id, year from agricultural_projects
-    union all select 'project_partners', source_id, null from project_partners
-    union all select 'terrorism_statistics', source_id, year(period_start) from terrorism_statistics
-    union all select 'terrorism_statistics', supplement_source_id, year(period_start) from terrorism_statistics
-    union all select 'context_statistics', source_id, year(period_start) from context_statistics
-    union all select 'context_statistics', supplement_source_id, year(period_start) from context_statistics
-    union all select 'security_incidents', source_id, year from security_incidents
-    union all select 'security_incidents', supplement_source_id, year from security_incidents
+    select table_name, source_id, year from fact_rows
+    union all select table_name, supplement_source_id, year from fact_rows
     union all select 'errata', evidence_source_id, null from errata
 ),
 numbers as (

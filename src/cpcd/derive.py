@@ -72,7 +72,7 @@ def pandera_schema(table: Table) -> pandera.DataFrameSchema:
     import pandera.pandas as pandera
 
     columns = {}
-    for f in table.fields:
+    for f in table.source_fields:  # computed fields are right by construction
         single_key = table.primary_key == (f.name,)
         columns[f.name] = pandera.Column(
             None if f.type == "string" else pandas_dtype(f, enums_as_categories=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cpcd.catalogue import package_views
 from cpcd.derive import duckdb_ddl
 from cpcd.integrity import METADATA_TABLE, content_digest
 from cpcd.metadata import Package
@@ -27,7 +28,7 @@ def write_duckdb(package: Package, out: Path, created: str) -> tuple[str, dict[s
     view's Table Schema."""
     import duckdb
 
-    views = load_views(package.descriptor_path.parent / "views")
+    views = package_views(package) + load_views(package.descriptor_path.parent / "views")
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")  # a build prints its own progress

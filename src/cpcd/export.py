@@ -24,7 +24,7 @@ from cpcd.csv_text import write_csv
 from cpcd.derive import arrow_schema
 from cpcd.duckdb_file import write_duckdb
 from cpcd.integrity import DIGEST_KEY, INPUTS_KEY, sha256, write_sums
-from cpcd.metadata import VIEW_KEY, Package, Table
+from cpcd.metadata import FIELDS_KEY, VIEW_KEY, Package, Table
 from cpcd.paths import DUCKDB_FILE
 from cpcd.problems import CpcdError
 from cpcd.swap import checkpoint, replaced_directory
@@ -96,7 +96,10 @@ def export_descriptor(
     """The exports' datapackage.json: every file shipped, with its size and sha256. Each table
     and view as CSV and Parquet with its Table Schema inline, the bibliography files and the
     DuckDB file."""
-    descriptor = {k: v for k, v in package.descriptor.items() if k != "resources"}
+    # The schemas are written out whole below: the shared fields file is not needed there.
+    descriptor = {
+        k: v for k, v in package.descriptor.items() if k not in ("resources", FIELDS_KEY)
+    }
     descriptor["created"] = created(package)
     resources = []
     csv_about = {"type": "table", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}

@@ -7,6 +7,8 @@ once, in ``schemas/<table>.json``.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -23,6 +25,13 @@ RANGE_KEY = "cpcd:rangeEnd"  # on a date field: the field it may not come after
 ROW_REFERENCE_KEY = "cpcd:rowReference"  # on a table: columns that name a row of another
 VIEW_KEY = "cpcd:view"  # on an export's resource: a view's rows, not one of the tables
 DAY_OF_KEY = "cpcd:dayOf"  # on a date field: the datetime field whose UTC day it must be
+FIELDS_KEY = "cpcd:fields"  # on the descriptor: the file defining the fields tables share
+DERIVED_KEY = "cpcd:derivedFrom"  # on an expanded field: the EDTF field it is computed from
+ROLE_KEY = "cpcd:role"  # on a table: fact, bibliography or errata
+TITLE_KEY = "cpcd:titleField"  # on a table: the field giving a row's readable title
+LEAD_KEY = "cpcd:leadFields"  # on a table: the fields a reader came for, in order
+TIMELINE_KEY = "cpcd:timeline"  # on a table: how its rows go on the timeline
+ROLES = ("fact", "bibliography", "errata")
 EDTF_ROLES = {
     "precision": "string",
     "start": "date",
@@ -46,11 +55,13 @@ class EdtfRule:
 
 @dataclass(frozen=True)
 class RowReference:
-    """Three columns naming a table, a row key (``|``-joined) and a column of that table."""
+    """Three columns naming a table, a row key (``|``-joined) and a column of that table;
+    the named table must declare one of ``roles``."""
 
     table: str
     key: str
     field: str
+    roles: tuple[str, ...] = ("fact",)
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,11 @@ class Field:
     edtf: dict[str, str] | None = None  # cpcd:edtf, as written
     range_end: str | None = None  # cpcd:rangeEnd, as written
     day_of: str | None = None  # cpcd:dayOf, as written
+    derived_from: str | None = None  # the EDTF field whose rule computes this one
+
+    @property
+    def derived(self) -> bool:
+        return self.derived_from is not None
 
 
 @dataclass(frozen=True)
@@ -93,11 +109,37 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
-    schema: dict[str, Any] = field(default_factory=dict, compare=False)  # as written
+    schema: dict[str, Any] = field(default_factory=dict, compare=False)  # complete, expanded
 
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def source_fields(self) -> tuple[Field, ...]:
+        """The fields a person writes in the CSV file; the others are computed by the build."""
+        return tuple(f for f in self.fields if not f.derived)
+
+    @property
+    def source_field_names(self) -> list[str]:
+        return [f.name for f in self.source_fields]
+
+    @property
+    def role(self) -> str:
+        return str(self.schema.get(ROLE_KEY, ""))
+
+    @property
+    def title_field(self) -> str:
+        return str(self.schema.get(TITLE_KEY) or self.primary_key[0])
+
+    @property
+    def lead_fields(self) -> list[str]:
+        return list(self.schema.get(LEAD_KEY) or [self.title_field])
+
+    @property
+    def timeline(self) -> dict[str, Any] | None:
+        spec = self.schema.get(TIMELINE_KEY)
+        return spec if isinstance(spec, dict) else None
 
     def edtf_rules(self) -> list[EdtfRule]:
         return [EdtfRule(f.name, **f.edtf) for f in self.fields if f.edtf is not None]
@@ -113,7 +155,10 @@ class Table:
     @property
     def row_reference(self) -> RowReference | None:
         spec = self.schema.get(ROW_REFERENCE_KEY)
-        return RowReference(**spec) if isinstance(spec, dict) else None
+        if not isinstance(spec, dict):
+            return None
+        roles = tuple(spec.get("roles", ("fact",)))
+        return RowReference(spec["table"], spec["key"], spec["field"], roles)
 
 
 @dataclass(frozen=True)
@@ -127,6 +172,10 @@ class Package:
     @property
     def version(self) -> str:
         return str(self.descriptor.get("version", ""))
+
+    def by_role(self, role: str) -> list[str]:
+        """Names of the tables declaring ``role`` (``cpcd:role``), in descriptor order."""
+        return [name for name, table in self.tables.items() if table.role == role]
 
     def load_order(self) -> list[str]:
         """Table names with every foreign-key target before the tables that refer to it."""
@@ -186,7 +235,88 @@ def _field(spec: dict[str, Any]) -> Field:
         edtf=spec.get(EDTF_KEY),
         range_end=spec.get(RANGE_KEY),
         day_of=spec.get(DAY_OF_KEY),
+        derived_from=spec.get(DERIVED_KEY),
     )
+
+
+def _merge(shared: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
+    """A shared field with a table's additions: local keys win, constraints merge key by key."""
+    merged = {"name": local["name"], **copy.deepcopy(shared)}
+    for key, value in local.items():
+        if key == "constraints":
+            merged["constraints"] = {**merged.get("constraints", {}), **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def expand_schema(
+    schema: dict[str, Any], shared: dict[str, dict[str, Any]], where: str
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The complete Table Schema: shared fields filled in, computed fields added.
+
+    A field written with its name and no type takes the definition in the shared
+    fields file, plus whatever the table adds; the fields an EDTF rule names and
+    the CSV does not hold are computed by the build and follow their EDTF field.
+    """
+    problems: list[Problem] = []
+    written = {f.get("name") for f in schema.get("fields", []) if isinstance(f, dict)}
+    fields: list[dict[str, Any]] = []
+    for spec in schema.get("fields", []):
+        if not isinstance(spec, dict) or "name" not in spec:
+            problems.append(Problem(where, None, None, None, "malformed field (no name)"))
+            continue
+        if "type" not in spec:
+            if spec["name"] not in shared:
+                rule = "a field without a type must be defined in the shared fields file"
+                problems.append(Problem(where, None, spec["name"], None, rule))
+                continue
+            spec = _merge(shared[spec["name"]], spec)
+        fields.append(spec)
+        rule = spec.get(EDTF_KEY)
+        if not isinstance(rule, dict):
+            continue
+        required = spec.get("constraints", {}).get("required", False)
+        for target in (rule.get(role) for role in EDTF_ROLES):  # in the roles' order
+            if not isinstance(target, str) or target in written:
+                continue
+            if target not in shared:
+                problem = "a computed field must be defined in the shared fields file"
+                problems.append(Problem(where, None, target, None, problem))
+                continue
+            derived = _merge(shared[target], {"name": target, DERIVED_KEY: spec["name"]})
+            derived["constraints"] = {**derived.get("constraints", {}), "required": required}
+            fields.append(derived)
+    return {**schema, "fields": fields}, problems
+
+
+def _with_referable_tables(table: Table, tables: dict[str, Table]) -> Table:
+    """A row reference's table column gets, as its enum, the tables of the declared role:
+    the list of tables lives in the descriptor alone."""
+    ref = table.row_reference
+    if ref is None:
+        return table
+    names = [n for n, t in tables.items() if t.role in ref.roles]
+    specs = []
+    for spec in table.schema.get("fields", []):
+        if spec.get("name") == ref.table:
+            spec = {
+                **spec,
+                "constraints": {**spec.get("constraints", {}), "enum": names},
+                "categories": [{"value": n, "label": tables[n].title} for n in names],
+            }
+        specs.append(spec)
+    schema = {**table.schema, "fields": specs}
+    return dataclasses.replace(table, schema=schema, fields=tuple(_field(f) for f in specs))
+
+
+def shared_fields(descriptor: dict[str, Any], base: Path) -> dict[str, dict[str, Any]]:
+    """The field definitions that tables share, from the file the descriptor names."""
+    ref = descriptor.get(FIELDS_KEY)
+    if not ref:
+        return {}
+    fields = read_json(base / ref).get("fields", {})
+    return fields if isinstance(fields, dict) else {}
 
 
 def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package:
@@ -202,6 +332,10 @@ def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package
     descriptor = read_json(descriptor_path)
     base = descriptor_path.parent
     problems: list[Problem] = []
+    try:
+        shared = shared_fields(descriptor, base)
+    except CpcdError as err:
+        raise CpcdError("the package metadata is not valid", err.problems) from None
     tables: dict[str, Table] = {}
     for resource in descriptor.get("resources", []):
         if resource.get("format", "csv") != "csv" or resource.get(VIEW_KEY):
@@ -224,6 +358,8 @@ def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package
         csv_path = base / resource.get("path", f"data/{name}.csv")
         if data_dir is not None:
             csv_path = Path(data_dir) / csv_path.name
+        schema, expansion = expand_schema(schema, shared, str(schema_path))
+        problems.extend(expansion)
         try:
             fields = tuple(_field(f) for f in schema.get("fields", []))
         except (KeyError, TypeError, AttributeError) as exc:
@@ -246,6 +382,8 @@ def load_package(descriptor_path: Path, data_dir: Path | None = None) -> Package
             foreign_keys=fks,
             schema=schema,
         )
+    for name, table in tables.items():
+        tables[name] = _with_referable_tables(table, tables)
     package = Package(descriptor_path, descriptor, tables)
     problems.extend(check_consistency(package))
     if problems:
@@ -390,10 +528,12 @@ def _check_declared_rules(table: Table) -> list[Problem]:
             need(f.name, key, target, kind)
     spec = table.schema.get(ROW_REFERENCE_KEY)
     if spec is not None:
-        if not isinstance(spec, dict) or set(spec) != {"table", "key", "field"}:
-            rule = f"{ROW_REFERENCE_KEY} maps table, key and field to columns"
+        if not isinstance(spec, dict) or set(spec) - {"roles"} != {"table", "key", "field"}:
+            rule = f"{ROW_REFERENCE_KEY} maps table, key and field to columns (and roles)"
             problems.append(Problem(where, None, None, None, rule))
         else:
             for role, target in spec.items():
+                if role == "roles":
+                    continue
                 need(ROW_REFERENCE_KEY, f"{ROW_REFERENCE_KEY}.{role}", target, "string")
     return problems

@@ -96,7 +96,7 @@ def read_table(table: Table) -> TableData:
         rule = "empty file: the header row is missing"
         return TableData(table, None, [_problem(table, 1, None, None, rule)], notices)
     header = _header(raw)
-    expected = table.field_names
+    expected = table.source_field_names
     if header != expected:
         notices.extend(_blank_notice(table, raw))
         return TableData(table, None, _header_problems(table, header, expected), notices)
@@ -108,7 +108,7 @@ def read_table(table: Table) -> TableData:
         skipped += 1
         return "skip"
 
-    names = table.field_names
+    names = table.source_field_names
     arrow = pacsv.read_csv(
         io.BytesIO(raw),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
@@ -203,7 +203,7 @@ def _typed(frame: pd.DataFrame, data: TableData) -> pd.DataFrame:
     table = data.table
     keys = set(table.primary_key) | {name for fk in table.foreign_keys for name in fk.fields}
     out = {}
-    for f in table.fields:
+    for f in table.source_fields:
         text = frame[f.name]
         typed, bad = TYPES[f.type].parse(text)
         rule = f"type: not a valid {TYPES[f.type].word}"

@@ -32,6 +32,7 @@ PANDERA_RULES = {
     "not_nullable": "required: the cell is empty",
     "field_uniqueness": "unique: the value appears on an earlier row",
 }
+EDTF_RULE = "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD, YYYX or START/END)"
 KEY_RULE = "primary-key: the key appears on an earlier row"
 
 
@@ -271,11 +272,40 @@ def _parse_edtf(text: pd.Series) -> Bounds:
 
 
 def check_dates(item: TableData) -> list[Problem]:
-    """Cross-field rules declared in the schema: EDTF text is valid and its precision,
-    bounds, year and day agree with it (cpcd:edtf); ranges run forwards (cpcd:rangeEnd);
-    a date is the UTC day of its datetime (cpcd:dayOf)."""
-    table, frame = item.table, item.frame
+    """Cross-field rules declared in the schema: EDTF text is valid, and the fields its
+    rule names (precision, bounds, year, day) are computed from it (cpcd:edtf); ranges
+    run forwards (cpcd:rangeEnd); a date is the UTC day of its datetime (cpcd:dayOf)."""
+    table = item.table
     problems: list[Problem] = []
+    frame = item.frame
+    computed: dict[str, pd.Series] = {}
+    for rule in table.edtf_rules():
+        text = frame[rule.field]
+        bounds = _parse_edtf(text)
+        for index in frame.index[text.notna() & ~bounds.ok]:
+            if (index, rule.field) not in item.unreadable:
+                problems.append(
+                    Problem(
+                        str(table.path),
+                        item.line(int(index)),
+                        rule.field,
+                        cell_text(text[index]),
+                        EDTF_RULE,
+                    )
+                )
+        values = {
+            rule.precision: bounds.precision.where(bounds.ok).astype("string"),
+            rule.start: bounds.first.where(bounds.ok),
+            rule.end: bounds.last.where(bounds.ok),
+            rule.year: bounds.first.where(bounds.ok).dt.year.astype("Int64"),
+            rule.day: bounds.first.where(bounds.ok & (bounds.precision == "day")),
+        }
+        computed.update({name: v for name, v in values.items() if name is not None})
+    frame = pd.DataFrame(
+        {f.name: computed[f.name] if f.derived else frame[f.name] for f in table.fields},
+        index=frame.index,
+    )
+    item.frame = frame
 
     def report(mask: pd.Series, column: str, rule: str) -> None:
         mask = mask.fillna(False) & frame.loc[mask.index, column].notna()
@@ -295,53 +325,4 @@ def check_dates(item: TableData) -> list[Problem]:
             day,
             f"day-of: must be the UTC day of {moment}",
         )
-
-    for rule in table.edtf_rules():
-        bounds = _parse_edtf(frame[rule.field])
-        unparsed = frame[rule.field].notna() & ~bounds.ok
-        report(
-            unparsed,
-            rule.field,
-            "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD, YYYX or START/END)",
-        )
-        if rule.day is not None:
-            is_day = bounds.ok & (bounds.precision == "day")
-            expected = bounds.first.where(is_day)
-            actual = frame[rule.day]
-            agree = (actual == expected).fillna(False) | (actual.isna() & expected.isna())
-            message = f"edtf-day: must be the day in {rule.field}, or empty when that is not a day"
-            for index in frame.index[~agree & ~unparsed]:
-                value = cell_text(actual[index])
-                problems.append(
-                    Problem(str(table.path), item.line(int(index)), rule.day, value, message)
-                )
-        good = bounds.ok
-        if not good.any():
-            continue
-        rows = frame[good]
-        first, last = bounds.first[good], bounds.last[good]
-        if rule.precision is not None:
-            report(
-                rows[rule.precision].astype(object) != bounds.precision[good],
-                rule.precision,
-                f"date-precision: must be the precision of {rule.field}",
-            )
-        if rule.start is not None:
-            report(
-                rows[rule.start] != first,
-                rule.start,
-                f"date-bounds: must be the first day that {rule.field} denotes",
-            )
-        if rule.end is not None:
-            report(
-                rows[rule.end] != last,
-                rule.end,
-                f"date-bounds: must be the last day that {rule.field} denotes",
-            )
-        if rule.year is not None:
-            report(
-                rows[rule.year] != first.dt.year,
-                rule.year,
-                f"year: must be the year of {rule.start or rule.field}",
-            )
     return problems
