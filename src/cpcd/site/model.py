@@ -51,7 +51,7 @@ class Site:
 
     def tables(self, role: str) -> list[str]:
         """Tables of one ``cpcd:role``, in the descriptor's order."""
-        return [name for name, table in self.package.tables.items() if table.role == role]
+        return self.package.by_role(role)
 
     @cached_property
     def works(self) -> str | None:

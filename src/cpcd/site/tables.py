@@ -14,6 +14,8 @@ from cpcd.site.cells import NUMERIC, Cell, cell, references
 from cpcd.site.context import Link, frame
 from cpcd.site.model import Row, Site, rel
 
+DATE_KEY = "cpcd:dateField"  # on a table: the field its rows are dated by
+
 
 @dataclass(frozen=True)
 class Column:
@@ -48,8 +50,8 @@ class Filter:
 
 
 def date_column(table: Table) -> tuple[str | None, str | None]:
-    """The date a table's rows are placed by (``cpcd:timeline``) and its first-day column."""
-    name = (table.schema.get("cpcd:timeline") or {}).get("date")
+    """The date a table's rows are known by (``cpcd:dateField``) and its first-day column."""
+    name = table.schema.get(DATE_KEY) or (table.timeline or {}).get("date")
     f = next((f for f in table.fields if f.name == name), None)
     if f is None:
         return None, None
@@ -57,8 +59,9 @@ def date_column(table: Table) -> tuple[str | None, str | None]:
 
 
 def columns(table: Table) -> list[Column]:
-    """The lead fields in their order, then the others in the schema's."""
-    lead = [n for n in table.lead_fields if n in table.field_names]
+    """The title field, then the other lead fields in their order, then the schema's others."""
+    lead = [table.title_field, *table.lead_fields]
+    lead = [n for i, n in enumerate(lead) if n in table.field_names and n not in lead[:i]]
     by_name = {f.name: f for f in table.fields}
     rest = [f for f in table.fields if f.name not in lead]
     return [Column(by_name[n], True) for n in lead] + [Column(f, False) for f in rest]

@@ -65,7 +65,7 @@ def lane_order(site: Site, rows: list[Row]) -> list[str]:
     """Domains in the order the schemas list them (``cpcd:timeline``), then others by name."""
     order: list[str] = []
     for table in site.package.tables.values():
-        spec = table.schema.get("cpcd:timeline") or {}
+        spec = table.timeline or {}
         values = [spec["domainValue"]] if spec.get("domainValue") else []
         domain = next((f for f in table.fields if f.name == spec.get("domain")), None)
         values += list(domain.enum or ()) if domain else []
