@@ -91,6 +91,11 @@
     if (hash.indexOf("=") === -1) return; // a column's anchor, not a filter
     var params = new URLSearchParams(hash);
     controls.forEach(function (c) { c.value = params.get(c.name) || ""; });
+    var more = document.getElementById("more-filters");
+    if (more && more.querySelector("[name]") && Array.prototype.some.call(
+      more.querySelectorAll("[name]"), function (c) { return c.value !== ""; })) {
+      more.open = true;
+    }
     var sort = params.get("sort");
     if (sort) sortBy(sort.replace(/^-/, ""), sort.charAt(0) === "-");
     apply();

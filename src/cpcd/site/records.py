@@ -14,19 +14,26 @@ from cpcd.site.context import Link, Record, errata_about, erratum, frame, record
 from cpcd.site.model import SOURCES_INDEX, Row, Site
 
 
-def _resting_on(site: Site, work: str) -> Iterator[tuple[str, Row, str, bool]]:
-    """Fact rows whose keys name ``work``: (table, row, column, whether the column is first)."""
-    for name in site.tables("fact"):
-        columns = [c for c, t in references(site.table(name)).items() if t == site.works]
+def _work_columns(site: Site, table: str) -> list[str]:
+    """The columns of ``table`` that name a work; the first names the one a row rests on."""
+    return [c for c, t in references(site.table(table)).items() if t == site.works]
+
+
+def _naming(site: Site, role: str, work: str) -> Iterator[tuple[str, Row, bool]]:
+    """Rows of the tables of ``role`` that name ``work``: (table, row, by its first column)."""
+    for name in site.tables(role):
+        if name == site.works:
+            continue
+        columns = _work_columns(site, name)
         for row in site.sorted_rows(name):
             for column in columns:
                 if row.get(column) == work:
-                    yield name, row, column, column == columns[0]
+                    yield name, row, column == columns[0]
 
 
 def _primary_work(site: Site, table: str, row: Row) -> str | None:
     """The work a fact row rests on: the value of its first key into the works table."""
-    columns = [c for c, t in references(site.table(table)).items() if t == site.works]
+    columns = _work_columns(site, table)
     return row.get(columns[0]) if columns else None
 
 
@@ -43,7 +50,7 @@ def row_page(site: Site, table: str, row: Row) -> dict[str, Any]:
     work = _primary_work(site, table, row)
     others = [
         record(site, here, t, r, depth=0)
-        for t, r, _, primary in (_resting_on(site, work) if work else ())
+        for t, r, primary in (_naming(site, "fact", work) if work else ())
         if primary and not (t == table and site.key(t, r) == key)
     ]
     context = frame(site, here, rec.title, [Link(spec.title, f"tables/{table}.html"), Link(key)])
@@ -73,7 +80,7 @@ def sources_page(site: Site) -> dict[str, Any]:
     if site.works:
         for row in site.sorted_rows(site.works):
             work = site.key(site.works, row)
-            used[work] = sum(1 for _ in _resting_on(site, work))
+            used[work] = sum(1 for _ in _naming(site, "fact", work))
             works.append(record(site, here, site.works, row))
     context = frame(site, here, "Sources", [Link("Sources")])
     context.update(
@@ -91,22 +98,11 @@ def source_page(site: Site, row: Row) -> dict[str, Any]:
     work = site.key(site.works, row)
     here = site.addresses[(site.works, work)]
     rec = record(site, here, site.works, row)
-    printed = [
-        record(site, here, name, r)
-        for name in site.tables("bibliography")
-        if name != site.works
-        for r in site.sorted_rows(name)
-        if any(r.get(c) == work for c, t in references(site.table(name)).items() if t == site.works)
-    ]
+    printed = [record(site, here, t, r) for t, r, _ in _naming(site, "bibliography", work)]
     resting = [
-        (record(site, here, t, r, depth=0), primary) for t, r, _, primary in _resting_on(site, work)
+        (record(site, here, t, r, depth=0), first) for t, r, first in _naming(site, "fact", work)
     ]
-    evidence = [
-        erratum(site, here, name, r)
-        for name in site.tables("errata")
-        for r in site.sorted_rows(name)
-        if any(r.get(c) == work for c, t in references(site.table(name)).items() if t == site.works)
-    ]
+    evidence = [erratum(site, here, t, r) for t, r, _ in _naming(site, "errata", work)]
     context = frame(site, here, rec.title, [Link("Sources", SOURCES_INDEX), Link(work)])
     context.update(
         record=rec,

@@ -47,6 +47,7 @@ class Filter:
     choices: list[Choice]
     low: str = ""
     high: str = ""
+    lead: bool = True  # shown at once; the others wait behind "More filters"
 
 
 def date_column(table: Table) -> tuple[str | None, str | None]:
@@ -73,22 +74,24 @@ def _number(text: str) -> float:
 
 def filters(table: Table, rows: list[Row], years: list[str]) -> list[Filter]:
     """The filters worth having: values that differ between rows; no keys, nothing derived."""
-    derived = {name for f in table.fields for name in (f.edtf or {}).values()}
-    skip = set(table.primary_key) | set(references(table)) | derived
+    skip = set(table.primary_key) | set(references(table))
     found = []
     if len(set(years) - {""}) > 1:
         found.append(Filter("years", "range", [], min(y for y in years if y), max(years)))
     for column in columns(table):
-        f = column.field
+        f, lead = column.field, column.lead
         present = {r[f.name] for r in rows} - {""}
-        if f.enum is not None and len(present) > 1:
+        if f.derived or len(present) < 2:  # a derived column repeats the date filter
+            continue
+        if f.enum is not None:
             choices = [Choice(v, f.labels.get(v) or v) for v in f.enum if v in present]
-            found.append(Filter(f.name, "select", choices))
-        elif f.type == "boolean" and len(present) > 1:
-            found.append(Filter(f.name, "select", [Choice("true", "yes"), Choice("false", "no")]))
-        elif f.type in NUMERIC and f.name not in skip and len(present) > 1:
+            found.append(Filter(f.name, "select", choices, lead=lead))
+        elif f.type == "boolean":
+            yes_no = [Choice("true", "yes"), Choice("false", "no")]
+            found.append(Filter(f.name, "select", yes_no))  # small: always in view
+        elif f.type in NUMERIC and f.name not in skip:
             low, high = min(present, key=_number), max(present, key=_number)
-            found.append(Filter(f.name, "range", [], low, high))
+            found.append(Filter(f.name, "range", [], low, high, lead=lead))
     return found
 
 
