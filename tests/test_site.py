@@ -10,11 +10,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from html import unescape
 from html.parser import HTMLParser
@@ -22,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import FACT_TABLES, ROOT, TABLES
+from conftest import FACT_TABLES, ROOT, TABLES, run_cli
 
 from cpcd import changelog
 from cpcd.site import build_site
@@ -317,36 +314,25 @@ def test_markdown_keeps_text_and_web_links_and_nothing_else():
 # ---------------------------------------------------------------------------- command line
 
 
-def cpcd_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "cpcd", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ},
-    )
-
-
 def test_missing_exports_and_a_foreign_folder_are_clear_errors(tmp_path, exports):
-    done = cpcd_cli("site", "--exports", str(tmp_path / "nowhere"), "--out", str(tmp_path / "s"))
+    done = run_cli("site", "--exports", str(tmp_path / "nowhere"), "--out", str(tmp_path / "s"))
     assert done.returncode == 1
     assert "no exports found" in done.stderr and "Traceback" not in done.stderr
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
-    done = cpcd_cli("site", "--exports", str(exports), "--out", str(foreign))
+    done = run_cli("site", "--exports", str(exports), "--out", str(foreign))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "holds no site" in done.stderr
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
-def test_a_rebuild_replaces_the_previous_site(tmp_path, exports):
+def test_a_rebuild_replaces_the_previous_site(tmp_path, exports, site):
     out = tmp_path / "site"
-    assert cpcd_cli("site", "--exports", str(exports), "--out", str(out)).returncode == 0
+    shutil.copytree(site, out)  # a site built before, as the command would have
     stale = out / "rows" / "stale.html"
     stale.write_text("old", encoding="utf-8")
-    done = cpcd_cli("site", "--exports", str(exports), "--out", str(out), "--quiet")
+    done = run_cli("site", "--exports", str(exports), "--out", str(out), "--quiet")
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     assert not stale.exists() and (out / "index.html").exists()

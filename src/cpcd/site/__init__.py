@@ -41,6 +41,7 @@ def build_site(
     A directory that holds something other than a site is never replaced.
     """
     exports, out = Path(exports), Path(out)
+    _check_out(out)
     site = read_exports(exports)
     files: dict[str, bytes] = {}
     assets = resources.files("cpcd") / "assets"
@@ -69,8 +70,8 @@ def build_site(
     return SiteSummary(out, len(html), len(files))
 
 
-def _write(files: dict[str, bytes], out: Path) -> None:
-    """Write every file into a fresh directory swapped in at ``out`` (:mod:`cpcd.swap`)."""
+def _check_out(out: Path) -> None:
+    """Refuse, before any work, a folder that is not a site's."""
     if out.exists():
         if not out.is_dir():
             raise CpcdError(f"{out} is a file, not a directory for the site")
@@ -79,6 +80,11 @@ def _write(files: dict[str, bytes], out: Path) -> None:
                 f"{out} is not empty and holds no site built by cpcd: "
                 "choose an empty or new directory"
             )
+
+
+def _write(files: dict[str, bytes], out: Path) -> None:
+    """Write every file into a fresh directory swapped in at ``out`` (:mod:`cpcd.swap`)."""
+    _check_out(out)  # again: the folder may have changed during the build
     with replaced_directory(out) as staging:
         for path, data in sorted(files.items()):
             target = staging / path
