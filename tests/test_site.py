@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import time
+import tomllib
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -170,6 +171,16 @@ def test_downloads_are_the_exports_with_their_hashes(site, pages, data):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert digest in home, name
         assert f">{path.stat().st_size}<" in home, name
+
+
+def test_templates_and_assets_ship_in_the_wheel():
+    """Every template and asset matches a package-data pattern, so an installed cpcd has them."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["cpcd"]
+    package = ROOT / "src" / "cpcd"
+    shipped = {p for pattern in patterns for p in package.glob(pattern)}
+    needed = {p for folder in ("templates", "assets") for p in (package / folder).iterdir()}
+    assert needed and needed <= shipped
 
 
 class Links(HTMLParser):
