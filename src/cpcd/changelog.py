@@ -14,9 +14,9 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-# "[0.2.0] - 2026-11-30" or "[Unreleased]": the text of a release's level-two heading.
+# "[VERSION] - YYYY-MM-DD", or "[Unreleased]": the text of a release's level-two heading.
 HEADING = re.compile(r"\[(?P<version>[^\]]+)\](?:\s+-\s+(?P<date>\d{4}-\d{2}-\d{2}))?")
-# A stated row count: "76 `bilateral_events`".
+# A stated row count: a number, then a table's name in backticks.
 COUNT = re.compile(r"(\d+)\s+`([a-z_]+)`")
 
 
@@ -29,7 +29,7 @@ class Release:
     body: str
 
     def counts(self, tables: Iterable[str]) -> dict[str, int]:
-        """Row counts the entry states, as ``76 `bilateral_events```; the first one counts."""
+        """Row counts the entry states (``N `table```); a table's first count is the one kept."""
         names = set(tables)
         found: dict[str, int] = {}
         for number, name in COUNT.findall(self.body):

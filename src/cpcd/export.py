@@ -97,9 +97,7 @@ def export_descriptor(
     and view as CSV and Parquet with its Table Schema inline, the bibliography files and the
     DuckDB file."""
     # The schemas are written out whole below: the shared fields file is not needed there.
-    descriptor = {
-        k: v for k, v in package.descriptor.items() if k not in ("resources", FIELDS_KEY)
-    }
+    descriptor = {k: v for k, v in package.descriptor.items() if k not in ("resources", FIELDS_KEY)}
     descriptor["created"] = created(package)
     resources = []
     csv_about = {"type": "table", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}

@@ -57,7 +57,7 @@ def row_page(site: Site, table: str, row: Row) -> dict[str, Any]:
     context.update(
         table=spec,
         record=rec,
-        lead=[n for n in spec.lead_fields if n in rec.cells],
+        lead=[n for n in spec.lead_fields if n in rec.cells and n != spec.title_field],
         fields=_fields(site, rec),
         errata=errata_about(site, here, table, key),
         others=others,
