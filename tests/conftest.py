@@ -55,11 +55,11 @@ def schema(table: str) -> dict:
     for f in written["fields"]:
         if "type" not in f:
             base = SHARED[f["name"]]
-            f = {
-                **base,
-                **f,
-                "constraints": {**base.get("constraints", {}), **f.get("constraints", {})},
-            }
+            constraints = {**base.get("constraints", {}), **f.get("constraints", {})}
+            f = {**base, **f, "constraints": constraints}
+            # JSON Merge Patch: a null removes the shared key.
+            f = {k: v for k, v in f.items() if v is not None}
+            f["constraints"] = {k: v for k, v in constraints.items() if v is not None}
         fields.append(f)
         rule = f.get("cpcd:edtf") or {}
         for role in ROLES:

@@ -185,13 +185,6 @@ CASES = [
         "launch_date",
     ),
     Case(
-        "edtf_contradicts_precision",
-        edit_line("bilateral_events", "cultural_centres_memorandum", "2010,year,", "2010,day,"),
-        "bilateral_events.csv",
-        "date-precision:",
-        "date_precision",
-    ),
-    Case(
         "end_before_start",
         edit_line("terrorism_statistics", "attacks_2023_jan_nov", "2023-11-30", "2022-11-30"),
         "terrorism_statistics.csv",
@@ -199,22 +192,10 @@ CASES = [
         "period_end",
     ),
     Case(
-        "date_end_not_the_last_day",
-        edit_line("bilateral_events", "cultural_centres_memorandum", "2010-12-31", "2010-01-01"),
-        "bilateral_events.csv",
-        "date-bounds:",
-        "date_end",
-    ),
-    Case(
-        "year_contradicts_date",
-        edit_line(
-            "bilateral_events",
-            "cultural_centres_memorandum",
-            "2010-12-31,2010,",
-            "2010-12-31,2011,",
-        ),
-        "bilateral_events.csv",
-        "year:",
+        "computed_column_typed_in",
+        edit_line("context_events", "event_id", "event_id,date,", "event_id,date,year,"),
+        "context_events.csv",
+        "computed:",
         "year",
     ),
     Case(

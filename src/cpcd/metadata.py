@@ -240,14 +240,18 @@ def _field(spec: dict[str, Any]) -> Field:
 
 
 def _merge(shared: dict[str, Any], local: dict[str, Any]) -> dict[str, Any]:
-    """A shared field with a table's additions: local keys win, constraints merge key by key."""
+    """A shared field with a table's additions, as a JSON Merge Patch (RFC 7386): local keys
+    win, constraints merge key by key, and a null removes what the shared field has."""
     merged = {"name": local["name"], **copy.deepcopy(shared)}
     for key, value in local.items():
         if key == "constraints":
             merged["constraints"] = {**merged.get("constraints", {}), **value}
         else:
             merged[key] = value
-    return merged
+    merged["constraints"] = {
+        k: v for k, v in merged.get("constraints", {}).items() if v is not None
+    }
+    return {k: v for k, v in merged.items() if v is not None}
 
 
 def expand_schema(

@@ -182,8 +182,12 @@ def _header_problems(table: Table, header: list[str], expected: list[str]) -> li
     for name in expected:
         if name not in header:
             problems.append(_problem(table, 1, name, None, "missing column"))
+    computed = {f.name: f.derived_from for f in table.fields if f.derived}
     for name in header:
-        if name not in expected:
+        if name in computed:
+            rule = f"computed: the build computes {name} from {computed[name]}; remove the column"
+            problems.append(_problem(table, 1, name, name, rule))
+        elif name not in expected:
             problems.append(_problem(table, 1, name, name, "unexpected column (not in the schema)"))
     if not problems:
         # The same columns in another order: name those not where the schema puts them.
