@@ -88,7 +88,12 @@
 
   function restore() {
     var hash = location.hash.slice(1);
-    if (hash.indexOf("=") === -1) return; // a column's anchor, not a filter
+    if (hash.indexOf("=") === -1) { // a column's anchor, not a filter: show its description
+      var about = hash && document.getElementById(hash);
+      var details = about && about.closest("details");
+      if (details) details.open = true;
+      return;
+    }
     var params = new URLSearchParams(hash);
     controls.forEach(function (c) { c.value = params.get(c.name) || ""; });
     var more = document.getElementById("more-filters");
