@@ -87,23 +87,30 @@ def record(site: Site, here: str, table: str, row: Row, depth: int = 1) -> Recor
     )
 
 
-def erratum_target(site: Site, here: str, erratum: Row, errata_table: str) -> dict[str, Any]:
-    """The row an erratum is about, by the errata table's ``cpcd:rowReference``."""
-    ref = site.table(errata_table).row_reference
+@dataclass(frozen=True)
+class Erratum:
+    """An erratum, the row it is about and the value that row holds now."""
+
+    record: Record
+    link: Link | None  # the row it concerns
+    value: str | None  # that row's value of the concerned column, as the data holds it
+
+
+def erratum(site: Site, here: str, table: str, row: Row) -> Erratum:
+    """An erratum and its target, by the errata table's ``cpcd:rowReference``."""
+    rec = record(site, here, table, row)
+    ref = site.table(table).row_reference
     if ref is None:
-        return {"link": None, "value": None}
-    table, key, column = erratum[ref.table], erratum[ref.key], erratum[ref.field]
-    row = site.row(table, key)
-    address = site.addresses.get((table, key))
-    text = site.title(table, row) if row else key
-    return {
-        "link": Link(text, address),
-        "value": row.get(column) if row else None,  # the value the data row holds now
-    }
+        return Erratum(rec, None, None)
+    target, key = row[ref.table], row[ref.key]
+    concerned = site.row(target, key)
+    text = site.title(target, concerned) if concerned else key
+    value = concerned.get(row[ref.field]) if concerned else None
+    return Erratum(rec, Link(text, site.addresses.get((target, key))), value)
 
 
-def errata_about(site: Site, here: str, table: str, key: str) -> list[dict[str, Any]]:
-    """Every erratum that names this row, with its record and target."""
+def errata_about(site: Site, here: str, table: str, key: str) -> list[Erratum]:
+    """Every erratum that names this row."""
     found = []
     for name in site.tables("errata"):
         ref = site.table(name).row_reference
@@ -113,7 +120,3 @@ def errata_about(site: Site, here: str, table: str, key: str) -> list[dict[str, 
             if row[ref.table] == table and row[ref.key] == key:
                 found.append(erratum(site, here, name, row))
     return found
-
-
-def erratum(site: Site, here: str, table: str, row: Row) -> dict[str, Any]:
-    return {"record": record(site, here, table, row), **erratum_target(site, here, row, table)}
