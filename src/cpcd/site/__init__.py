@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
@@ -94,9 +95,24 @@ def _write(files: dict[str, bytes], out: Path) -> None:
         os.chmod(staging, 0o755)  # a static host serves the folder to everyone
 
 
+class _Generator(HTMLParser):
+    """The ``generator`` a page's meta element names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        about = dict(attrs)
+        if tag == "meta" and about.get("name") == "generator":
+            self.name = about.get("content") or ""
+
+
 def _is_site(folder: Path) -> bool:
-    index = folder / "index.html"
+    """A folder whose home page says cpcd made it."""
+    parser = _Generator()
     try:
-        return f'<meta name="generator" content="{GENERATOR}">' in index.read_text("utf-8")
+        parser.feed((folder / "index.html").read_text("utf-8"))
     except (OSError, UnicodeDecodeError):
         return False
+    return parser.name == GENERATOR
