@@ -109,31 +109,30 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-") or "row"
 
 
-def anchor(table: str, key: str) -> str:
-    """The id of a row's place on a shared page."""
-    return f"{table}-{slug(key)}"
-
-
 def assign_addresses(site: Site) -> None:
-    """Give every row an address; fact rows and works get a file named by their key."""
+    """Give every row an address named by its key: a file for fact rows and works, else a place.
+
+    Keys that make the same name get a number; no work is called like the folder's index.
+    """
     for name in site.package.tables:
         role = site.table(name).role
-        taken: set[str] = set()
+        taken = {"index"}
         for row in site.sorted_rows(name):
             key = site.key(name, row)
-            if role == "fact" or name == site.works:
-                stem = "--".join(slug(part) for part in key.split("|"))
-                candidate, n = stem, 1
-                while candidate in taken:
-                    n += 1
-                    candidate = f"{stem}-{n}"
-                taken.add(candidate)
-                folder = "sources" if name == site.works else f"rows/{name}"
-                site.addresses[(name, key)] = f"{folder}/{candidate}.html"
+            stem = "--".join(slug(part) for part in key.split("|"))
+            candidate, n = stem, 1
+            while candidate in taken:
+                n += 1
+                candidate = f"{stem}-{n}"
+            taken.add(candidate)
+            if role == "fact":
+                site.addresses[(name, key)] = f"rows/{name}/{candidate}.html"
+            elif name == site.works:
+                site.addresses[(name, key)] = f"sources/{candidate}.html"
             elif role == "bibliography":
-                site.addresses[(name, key)] = f"{SOURCES_INDEX}#{anchor(name, key)}"
+                site.addresses[(name, key)] = f"{SOURCES_INDEX}#{name}-{candidate}"
             elif role == "errata":
-                site.addresses[(name, key)] = f"{ERRATA_PAGE}#{anchor(name, key)}"
+                site.addresses[(name, key)] = f"{ERRATA_PAGE}#{name}-{candidate}"
 
 
 def rel(here: str, target: str) -> str:

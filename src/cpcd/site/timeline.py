@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from cpcd.site.model import Row, Site, anchor, rel
+from cpcd.site.model import Row, Site, rel, slug
 
 WIDTH = 1000
 LEFT, RIGHT, TOP = 132, 24, 8.0  # room for lane names, the last tick and the first lane
@@ -102,7 +102,7 @@ def timeline(site: Site, here: str) -> Timeline | None:
     bottom = {lane.name: lane.top + lane.height for lane in lanes}
     marks = [
         Mark(
-            id=f"mark-{anchor(row['table_name'], row['row_id'])}",
+            id="mark-" + slug(site.addresses[(row["table_name"], row["row_id"])]),
             table=row["table_name"],
             row_id=row["row_id"],
             day=day,
