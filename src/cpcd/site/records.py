@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cpcd.site.cells import references
+from cpcd.metadata import Field
+from cpcd.site.cells import Cell, references
 from cpcd.site.context import Link, Record, errata_about, erratum, frame, record
 from cpcd.site.model import SOURCES_INDEX, Row, Site
 
@@ -37,7 +38,8 @@ def _primary_work(site: Site, table: str, row: Row) -> str | None:
     return row.get(columns[0]) if columns else None
 
 
-def _fields(site: Site, rec: Record) -> list[tuple[Any, Any]]:
+def _fields(site: Site, rec: Record) -> list[tuple[Field, Cell]]:
+    """Every column of a row beside its description, in the schema's order."""
     return [(f, rec.cells[f.name]) for f in site.table(rec.table).fields]
 
 
