@@ -13,21 +13,6 @@ from cpcd.site.context import Link, frame
 from cpcd.site.model import Site, slug
 from cpcd.site.timeline import timeline
 
-# What each figure shows, for readers who cannot see it; others get their name.
-FIGURE_ALT = {
-    "bilateral_events_timeline": (
-        "Bilateral events by domain over time, one mark per event, from 1951 to today."
-    ),
-    "satellite_launches": (
-        "Satellites China launched for Pakistan, by launch date and launch vehicle."
-    ),
-    "agricultural_projects": "Agricultural projects by recorded date, coloured by status.",
-    "security": (
-        "Attacks on Chinese targets in Pakistan by year and province, the people killed in "
-        "them, and each compiler's annual count of terrorist attacks."
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Download:
@@ -53,14 +38,13 @@ def copy_downloads(exports: Path, files: dict[str, bytes]) -> list[Download]:
 
 
 def copy_figures(folder: Path | None, files: dict[str, bytes]) -> list[Link]:
-    """The figures' PNG files, each with its alternative text."""
+    """The figures' PNG files, by name; the home template says what each shows."""
     if folder is None or not folder.is_dir():
         return []
     found = []
     for path in sorted(folder.glob("*.png")):
         files[f"figures/{path.name}"] = path.read_bytes()
-        alt = FIGURE_ALT.get(path.stem) or f"Figure: {path.stem.replace('_', ' ')}."
-        found.append(Link(alt, f"figures/{path.name}"))
+        found.append(Link(path.stem, f"figures/{path.name}"))
     return found
 
 
