@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 from cpcd.derive import duckdb_ddl
-from cpcd.metadata import load_package
+from cpcd.metadata import DERIVED_KEY, load_package
 from cpcd.sql import identifier, literal
 from cpcd.types import TYPES
 
@@ -58,11 +58,9 @@ def generate(rows: int, target: Path, seed: int = 7) -> None:
         shutil.copy(ROOT / name, target / name)
     for name in ("schemas", "data", "views"):
         shutil.copytree(ROOT / name, target / name)
-    spec = json.loads((ROOT / "schemas" / f"{TABLE}.json").read_text())
-    fields = {f["name"]: f for f in spec["fields"]}
-    enum = {
-        n: f["constraints"]["enum"] for n, f in fields.items() if "enum" in f.get("constraints", {})
-    }
+    table = load_package(ROOT / "datapackage.json").tables[TABLE]
+    fields = table.source_field_names  # the build computes the date's precision and bounds
+    enum = {f.name: list(f.enum) for f in table.fields if f.enum is not None}
     with (ROOT / "data" / "citations.csv").open(newline="") as fh:
         citations = [(r["citation_number"], r["source_id"]) for r in csv.DictReader(fh)]
     rng = random.Random(seed)
@@ -76,24 +74,15 @@ def generate(rows: int, target: Path, seed: int = 7) -> None:
             precision = rng.choice(("day", "month", "year"))
             last = calendar.monthrange(year, month)[1]
             if precision == "year":
-                text, start, end = f"{year}", f"{year}-01-01", f"{year}-12-31"
+                text = f"{year}"
             elif precision == "month":
-                text, start, end = (
-                    f"{year}-{month:02d}",
-                    f"{year}-{month:02d}-01",
-                    f"{year}-{month:02d}-{last}",
-                )
+                text = f"{year}-{month:02d}"
             else:
-                day = rng.randint(1, last)
-                text = start = end = f"{year}-{month:02d}-{day:02d}"
+                text = f"{year}-{month:02d}-{rng.randint(1, last):02d}"
             number, source = rng.choice(citations)
             row = {
                 "event_id": f"synthetic_event_{i:07d}",
                 "date": text,
-                "date_precision": precision,
-                "date_start": start,
-                "date_end": end,
-                "year": year,
                 "event_type": rng.choice(enum["event_type"]),
                 "domain": rng.choice(enum["domain"]),
                 "title": f"Synthetic event {i}",
@@ -114,31 +103,27 @@ def generate(rows: int, target: Path, seed: int = 7) -> None:
 def seed_errors(package: Path) -> None:
     """The same three mistakes for both tools: bad enum, impossible date, duplicate key."""
     path = package / "data" / f"{TABLE}.csv"
-    lines = path.read_text(encoding="utf-8").split("\n")
-    lines[1] = (
-        lines[1]
-        .replace(",day,", ",dya,", 1)
-        .replace(",month,", ",mnth,", 1)
-        .replace(",year,", ",yaer,", 1)
-    )
-    cells = lines[2].split(",")
-    cells[3] = "2023-02-30"
-    lines[2] = ",".join(cells)
-    lines[3] = lines[4].split(",", 1)[0] + "," + lines[3].split(",", 1)[1]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    rows[1][header.index("domain")] = "spcae"
+    rows[2][header.index("date")] = "2023-02-30"
+    rows[3][0] = rows[4][0]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
 def _schemas(package: Path) -> dict[str, dict]:
-    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    return {
-        r["name"]: json.loads((package / r["schema"]).read_text(encoding="utf-8"))
-        for r in descriptor["resources"]
-    }
+    """Each table's complete Table Schema (shared fields expanded), as the exports list it."""
+    return {name: t.schema for name, t in load_package(package / "datapackage.json").tables.items()}
 
 
 def _read_csv(package: Path, name: str, schema: dict) -> str:
+    """A typed read of the columns a person writes (the computed ones are not in the file)."""
     columns = ", ".join(
-        f"{literal(f['name'])}: {literal(TYPES[f['type']].duckdb)}" for f in schema["fields"]
+        f"{literal(f['name'])}: {literal(TYPES[f['type']].duckdb)}"
+        for f in schema["fields"]
+        if DERIVED_KEY not in f
     )
     path = literal(package / "data" / f"{name}.csv")
     return (
@@ -147,12 +132,51 @@ def _read_csv(package: Path, name: str, schema: dict) -> str:
     )
 
 
+# EDTF's plain forms (YYYY, YYYY-MM, YYYY-MM-DD, a decade YYYX, START/END of these) in SQL:
+# the DuckDB-only reference computes what the build computes with the edtf library.
+EDTF_MACROS = """
+CREATE TEMP MACRO edtf_first(t) AS CASE
+    WHEN t LIKE '___X' THEN make_date(CAST(left(t, 3) AS INTEGER) * 10, 1, 1)
+    WHEN length(t) = 4 THEN make_date(CAST(t AS INTEGER), 1, 1)
+    WHEN length(t) = 7 THEN TRY_CAST(t || '-01' AS DATE)
+    ELSE TRY_CAST(t AS DATE) END;
+CREATE TEMP MACRO edtf_last(t) AS CASE
+    WHEN t LIKE '___X' THEN make_date(CAST(left(t, 3) AS INTEGER) * 10 + 9, 12, 31)
+    WHEN length(t) = 4 THEN make_date(CAST(t AS INTEGER), 12, 31)
+    WHEN length(t) = 7 THEN last_day(TRY_CAST(t || '-01' AS DATE))
+    ELSE TRY_CAST(t AS DATE) END;
+CREATE TEMP MACRO edtf_precision(t) AS CASE
+    WHEN t LIKE '___X' THEN 'decade' WHEN length(t) = 4 THEN 'year'
+    WHEN length(t) = 7 THEN 'month' ELSE 'day' END;
+CREATE TEMP MACRO edtf_start(t) AS edtf_first(split_part(t, '/', 1));
+CREATE TEMP MACRO edtf_end(t) AS edtf_last(coalesce(nullif(split_part(t, '/', 2), ''), t));
+"""
+
+
+def _computed(schema: dict) -> str:
+    """SQL for every computed column of a table, named, from its EDTF text."""
+    parts = []
+    for f in schema["fields"]:
+        rule = f.get("cpcd:edtf") or {}
+        text = identifier(f["name"])
+        sql = {
+            "precision": f"edtf_precision(split_part({text}, '/', 1))",
+            "start": f"edtf_start({text})",
+            "end": f"edtf_end({text})",
+            "year": f"year(edtf_start({text}))",
+            "day": f"CASE WHEN length({text}) = 10 THEN TRY_CAST({text} AS DATE) END",
+        }
+        parts += [f"{sql[role]} AS {identifier(target)}" for role, target in rule.items()]
+    return "".join(", " + p for p in parts)
+
+
 def validation_sql(package: Path) -> str:
     """The DuckDB-only validation: each table read typed, then one count of violations per
     rule, summed. Written from the Table Schema files alone."""
     schemas = _schemas(package)
-    statements = [
-        f"CREATE TEMP TABLE {identifier(name)} AS SELECT * FROM {_read_csv(package, name, schema)}"
+    statements = [EDTF_MACROS] + [
+        f"CREATE TEMP TABLE {identifier(name)} AS "
+        f"SELECT *{_computed(schema)} FROM {_read_csv(package, name, schema)}"
         for name, schema in schemas.items()
     ]
     counts = []
@@ -173,13 +197,11 @@ def validation_sql(package: Path) -> str:
                 tests.append(f"{column} > {rules['maximum']}")
             if rules.get("unique") and schema["primaryKey"] != [f["name"]]:
                 counts.append(f"SELECT count(*) - count(DISTINCT {column}) FROM {table}")
-            edtf = f.get("cpcd:edtf", {})
-            if "start" in edtf:  # the first day of a plain date (YYYY, YYYY-MM or YYYY-MM-DD)
-                first = f"CAST(rpad({column}, 10, SUBSTR('-01-01', length({column}) - 3)) AS DATE)"
-                tests.append(
-                    f"regexp_full_match({column}, '[0-9]{{4}}(-[0-9]{{2}}){{0,2}}') "
-                    f"AND {identifier(edtf['start'])} <> {first}"
-                )
+            edtf = f.get("cpcd:edtf") or {}
+            if "start" in edtf:  # the text is a date: its first day exists
+                tests.append(f"{column} IS NOT NULL AND {identifier(edtf['start'])} IS NULL")
+            if DERIVED_KEY in f:
+                tests = []  # computed: right by construction, or its text is counted above
             counts += [f"SELECT count(*) FROM {table} WHERE {test}" for test in tests]
         key = ", ".join(identifier(k) for k in schema["primaryKey"])
         counts.append(f"SELECT count(*) - count(DISTINCT ({key})) FROM {table}")
@@ -202,11 +224,14 @@ def export_sql(package: Path, out: Path) -> str:
     ``.duckdb`` file, filled by typed reads, then COPY of each to Parquet and CSV."""
     loaded = load_package(package / "datapackage.json")
     schemas = _schemas(package)
-    statements = []
+    statements = [EDTF_MACROS]
     for name in loaded.load_order():
         statements += duckdb_ddl(loaded.tables[name])
         source = _read_csv(package, name, schemas[name])
-        statements.append(f"INSERT INTO {identifier(name)} SELECT * FROM {source}")
+        computed = _computed(schemas[name])
+        statements.append(
+            f"INSERT INTO {identifier(name)} BY NAME SELECT *{computed} FROM {source}"
+        )
     for name in schemas:
         for kind in ("parquet", "csv"):
             target = literal(out / f"{name}.{kind}")

@@ -47,14 +47,16 @@ ROLES = ("precision", "start", "end", "year", "day")
 
 def schema(table: str) -> dict:
     """The table's complete schema, expanded here without cpcd by the documented rule: a
-    field with no type is the shared field plus the table's keys (constraints merged), and
+    field with no type is the shared field (or the one its cpcd:sharedField names) plus the
+    table's keys (constraints merged), and
     the fields an EDTF rule names but the file lacks follow the EDTF field."""
     written = json.loads((SCHEMAS / f"{table}.json").read_text(encoding="utf-8"))
     names = {f["name"] for f in written["fields"]}
     fields = []
     for f in written["fields"]:
         if "type" not in f:
-            base = SHARED[f["name"]]
+            base = SHARED[f.get("cpcd:sharedField", f["name"])]
+            f = {k: v for k, v in f.items() if k != "cpcd:sharedField"}
             constraints = {**base.get("constraints", {}), **f.get("constraints", {})}
             f = {**base, **f, "constraints": constraints}
             # JSON Merge Patch: a null removes the shared key.
@@ -65,7 +67,29 @@ def schema(table: str) -> dict:
         for role in ROLES:
             target = rule.get(role)
             if target and target not in names:
-                fields.append({"name": target, **SHARED[target], "cpcd:derivedFrom": f["name"]})
+                required = f.get("constraints", {}).get("required", False)
+                constraints = {**SHARED[target].get("constraints", {}), "required": required}
+                fields.append(
+                    {
+                        "name": target,
+                        **SHARED[target],
+                        "cpcd:derivedFrom": f["name"],
+                        "constraints": constraints,
+                    }
+                )
+    reference = written.get("cpcd:rowReference")
+    if reference:
+        # The referring column's enum: the tables of the roles the reference declares.
+        tables = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["resources"]
+        roles = {
+            r["name"]: (json.loads((ROOT / r["schema"]).read_text()).get("cpcd:role"), r["title"])
+            for r in tables
+        }
+        named = [n for n, (role, _) in roles.items() if role in reference["roles"]]
+        for f in fields:
+            if f["name"] == reference["table"]:
+                f["constraints"] = {**f["constraints"], "enum": named}
+                f["categories"] = [{"value": n, "label": roles[n][1]} for n in named]
     return {**written, "fields": fields}
 
 
@@ -144,6 +168,23 @@ def read_rows(path: Path, table: str) -> list[dict]:
     rows = [{name: row[name] for name in order} for row in rows]
     key = spec["primaryKey"]
     return sorted(rows, key=lambda r: tuple(r[k] for k in key))
+
+
+def text_rows(table: str) -> list[dict[str, str]]:
+    """data/<table>.csv as text cells, with the fields the build computes from EDTF dates
+    added as text (by :func:`edtf_parts`), in the exports' column order."""
+    spec = schema(table)
+    with (DATA / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for f in spec["fields"]:
+        for role, target in (f.get("cpcd:edtf") or {}).items():
+            for row in rows:
+                if target not in row:
+                    text = row[f["name"]]
+                    value = edtf_parts(text)[role] if text else None
+                    row[target] = "" if value is None else str(value)
+    order = [f["name"] for f in spec["fields"]]
+    return [{name: row[name] for name in order} for row in rows]
 
 
 def copy_package(target: Path) -> Path:

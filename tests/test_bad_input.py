@@ -100,6 +100,26 @@ class Case:
     failure: bool = True
 
 
+def set_cell(table: str, key: str, column: str, value: str) -> Callable[[Path], None]:
+    """Set one cell of the row whose first cell is ``key``, writing the file as it is kept."""
+
+    def mutate(root: Path) -> None:
+        path = root / "data" / f"{table}.csv"
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            header, rows = reader.fieldnames, list(reader)
+        [row] = [r for r in rows if r[header[0]] == key]
+        assert row[column] != value, (column, value)
+        row[column] = value
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+    return mutate
+
+
 def _point_to_missing_table(spec: dict) -> None:
     spec["foreignKeys"][0]["reference"]["resource"] = "nowhere"
 
@@ -335,6 +355,40 @@ CASES = [
         lambda root: (root / "schemas" / "errata.json").unlink(),
         "errata.json",
         "file not found",
+    ),
+    # provenance rules (the schemas' cpcd:provenance)
+    Case(
+        "outside_row_without_source_quote",
+        set_cell("satellite_launches", "prsc_eo3", "source_quote", ""),
+        "satellite_launches.csv",
+        "provenance: a row from outside the paper needs a quote of its source",
+        "source_quote",
+    ),
+    Case(
+        "outside_row_cites_the_paper",
+        set_cell(
+            "security_incidents",
+            "hub_chinese_engineers_shooting_2006",
+            "source_id",
+            "gong_zhou_ma_2024",
+        ),
+        "security_incidents.csv",
+        "provenance: a row from outside the paper must not cite the paper",
+        "source_id",
+    ),
+    Case(
+        "paper_row_without_paper_quote",
+        set_cell("context_events", "imran_khan_arrested", "paper_quote", ""),
+        "context_events.csv",
+        "provenance: a row from the paper needs a quote of the paper",
+        "paper_quote",
+    ),
+    Case(
+        "supplement_without_quote",
+        set_cell("bilateral_events", "jcc_05", "supplement_quote", ""),
+        "bilateral_events.csv",
+        "provenance: a row with a supplement source",
+        "supplement_quote",
     ),
     Case(
         "foreign_key_to_missing_table",

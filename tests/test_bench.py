@@ -59,7 +59,8 @@ def _set_cell(path, key, column, value):
     ("column", "value"),
     [
         ("event_id", "synthetic_event_0000000"),  # the key of the row before: one duplicate
-        ("date_precision", "dya"),  # not in the enum
+        ("domain", "spcae"),  # not in the enum
+        ("date", "2023-02-30"),  # no such day
         ("source_id", "no_such_source"),  # not in the sources table
     ],
 )

@@ -19,7 +19,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import DATA, DESCRIPTOR, ROOT, SCHEMAS, TABLES, copy_package, run_cli
+from conftest import (
+    DATA,
+    DESCRIPTOR,
+    ROOT,
+    TABLES,
+    copy_package,
+    run_cli,
+    schema,
+    text_rows,
+)
 
 import cpcd
 from cpcd.cookbook import parse, stale
@@ -252,9 +261,8 @@ def _section(table: str) -> str:
 @pytest.mark.parametrize("table", TABLES)
 def test_data_dictionary_documents_every_field_and_value(table):
     """Read against the schema files and the CSVs directly, not through cpcd."""
-    spec = json.loads((SCHEMAS / f"{table}.json").read_text(encoding="utf-8"))
-    with (DATA / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    spec = schema(table)
+    rows = text_rows(table)
     section = _section(table)
     assert f"- Rows: {len(rows)}\n" in section
     assert "- Primary key: " + ", ".join(f"`{k}`" for k in spec["primaryKey"]) in section

@@ -21,22 +21,25 @@ def outside(table: str) -> list[dict]:
 
 def test_rows_from_outside_the_paper_per_table():
     # Hand counts of the rows added from the public record, listed in CHANGELOG 0.2.0:
-    # 41 bilateral events (1963 boundary agreement to the 14th JCC of 2025); 6 launches
+    # 80 bilateral events (1963 boundary agreement to the 14th JCC of 2025, with the visits,
+    # swaps and corridor openings added in 0.3.0); 6 launches
     # (Badr-1 and the five after the paper); 32 incidents (Gwadar 2004 to Karachi 2024);
-    # PIPS and PICSS annual figures, 90: PIPS 48 (attacks 13 years, killed 12, injured 12,
-    # suicide attacks 11), PICSS 42 (attacks 11, killed 10, injured 9, suicide attacks 12),
+    # PIPS, PICSS and CRSS annual figures, 124: PIPS 51 (attacks 14 years, killed 13,
+    # injured 12, suicide attacks 12), PICSS 42 (attacks 11, killed 10, injured 9, suicide
+    # attacks 12), CRSS 31 (attacks 7, killed 13, injured 6, suicide attacks 5),
     # counted from the years each compiler's stored pages give.
     counts = {t: len(outside(t)) for t in TABLES}
     assert counts == {
-        "bilateral_events": 41,
+        "bilateral_events": 80,
         "satellite_launches": 6,
         "security_incidents": 32,
-        "terrorism_statistics": 90,
+        "terrorism_statistics": 124,
     }
     compilers = Counter(r["compiling_organisation"] for r in outside("terrorism_statistics"))
     assert compilers == {
-        "Pak Institute for Peace Studies (PIPS)": 48,
+        "Pak Institute for Peace Studies (PIPS)": 51,
         "Pakistan Institute for Conflict and Security Studies (PICSS)": 42,
+        "Center for Research and Security Studies (CRSS)": 31,
     }
 
 

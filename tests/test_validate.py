@@ -6,7 +6,7 @@ import csv
 
 import pandas as pd
 import pytest
-from conftest import DESCRIPTOR, FACT_TABLES, copy_package, schema, source_field_names
+from conftest import DESCRIPTOR, FACT_TABLES, copy_package, source_field_names
 
 from cpcd.metadata import load_package
 from cpcd.read import read_table

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATA, ROOT, copy_package, edtf_parts, schema
+from conftest import ROOT, copy_package, schema, text_rows
 
 import cpcd
 from cpcd.build import build
@@ -18,19 +18,10 @@ PAPER = "gong_zhou_ma_2024"
 
 
 def csv(table: str) -> pd.DataFrame:
-    """A table as text, with the fields the build computes from EDTF dates added (by
-    conftest's own calendar rule)."""
-    frame = pd.read_csv(DATA / f"{table}.csv", dtype=str, keep_default_na=False)
-    for f in schema(table)["fields"]:
-        for role, target in (f.get("cpcd:edtf") or {}).items():
-            if target not in frame:
-                frame[target] = [
-                    ""
-                    if not text or edtf_parts(text)[role] is None
-                    else str(edtf_parts(text)[role])
-                    for text in frame[f["name"]]
-                ]
-    return frame.replace("", None)
+    """A table as text, with the fields the build computes from EDTF dates added."""
+    return pd.DataFrame(
+        text_rows(table), columns=[f["name"] for f in schema(table)["fields"]]
+    ).replace("", None)
 
 
 def view(exports, name: str) -> pd.DataFrame:

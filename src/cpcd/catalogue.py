@@ -140,14 +140,17 @@ def timeline_sql(package: Package) -> str:
         branches.append(
             f"select {', '.join(columns)} from {identifier(name)} where {' and '.join(where)}"
         )
+    if not branches:
+        return ""
     union = "\nunion all\n".join(branches)
     return f"select * from (\n{union}\n)\norder by date_start, date_end, kind, row_id"
 
 
 def package_views(package: Package) -> list[View]:
-    """The generated views, before the views of ``views/`` that read them."""
+    """The generated views, before the views of ``views/`` that read them; none for a
+    package whose schemas declare no fact table or timeline (an older version)."""
     where = Path(package.descriptor_path)
-    return [
+    views = [
         View(
             "fact_rows",
             "Every row of every fact table, with its key as text, its provenance and year: "
@@ -166,3 +169,4 @@ def package_views(package: Package) -> list[View]:
             TIMELINE_COLUMNS,
         ),
     ]
+    return [view for view in views if view.sql]

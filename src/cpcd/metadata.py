@@ -26,11 +26,23 @@ ROW_REFERENCE_KEY = "cpcd:rowReference"  # on a table: columns that name a row o
 VIEW_KEY = "cpcd:view"  # on an export's resource: a view's rows, not one of the tables
 DAY_OF_KEY = "cpcd:dayOf"  # on a date field: the datetime field whose UTC day it must be
 FIELDS_KEY = "cpcd:fields"  # on the descriptor: the file defining the fields tables share
+SHARED_AS_KEY = "cpcd:sharedField"  # on a field: the shared field it is, under another name
 DERIVED_KEY = "cpcd:derivedFrom"  # on an expanded field: the EDTF field it is computed from
 ROLE_KEY = "cpcd:role"  # on a table: fact, bibliography or errata
 TITLE_KEY = "cpcd:titleField"  # on a table: the field giving a row's readable title
 LEAD_KEY = "cpcd:leadFields"  # on a table: the fields a reader came for, in order
 TIMELINE_KEY = "cpcd:timeline"  # on a table: how its rows go on the timeline
+PROVENANCE_KEY = "cpcd:provenance"  # on a fact table: the columns its provenance rules read
+# cpcd:provenance names these columns (by key) and, as paperSource, the source id of the paper.
+PROVENANCE_FIELDS = {
+    "inPaper": "boolean",
+    "source": "string",
+    "quote": "string",
+    "paperQuote": "string",
+    "supplement": "string",
+    "supplementQuote": "string",
+}
+PROVENANCE_REQUIRED = ("inPaper", "source", "quote", "paperQuote", "paperSource")
 ROLES = ("fact", "bibliography", "errata")
 EDTF_ROLES = {
     "precision": "string",
@@ -91,6 +103,20 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """The columns a fact table's provenance rules read (``cpcd:provenance``): whether the
+    paper states the row, its source and quotes, and the source id of the paper itself."""
+
+    in_paper: str
+    source: str
+    quote: str
+    paper_quote: str
+    paper_source: str
+    supplement: str | None = None
+    supplement_quote: str | None = None
+
+
+@dataclass(frozen=True)
 class ForeignKey:
     fields: tuple[str, ...]
     resource: str
@@ -140,6 +166,21 @@ class Table:
     def timeline(self) -> dict[str, Any] | None:
         spec = self.schema.get(TIMELINE_KEY)
         return spec if isinstance(spec, dict) else None
+
+    @property
+    def provenance(self) -> Provenance | None:
+        spec = self.schema.get(PROVENANCE_KEY)
+        if not isinstance(spec, dict):
+            return None
+        return Provenance(
+            in_paper=spec["inPaper"],
+            source=spec["source"],
+            quote=spec["quote"],
+            paper_quote=spec["paperQuote"],
+            paper_source=spec["paperSource"],
+            supplement=spec.get("supplement"),
+            supplement_quote=spec.get("supplementQuote"),
+        )
 
     def edtf_rules(self) -> list[EdtfRule]:
         return [EdtfRule(f.name, **f.edtf) for f in self.fields if f.edtf is not None]
@@ -260,7 +301,8 @@ def expand_schema(
     """The complete Table Schema: shared fields filled in, computed fields added.
 
     A field written with its name and no type takes the definition in the shared
-    fields file, plus whatever the table adds; the fields an EDTF rule names and
+    fields file (of the field ``cpcd:sharedField`` names, when its own name differs),
+    plus whatever the table adds; the fields an EDTF rule names and
     the CSV does not hold are computed by the build and follow their EDTF field.
     """
     problems: list[Problem] = []
@@ -271,11 +313,12 @@ def expand_schema(
             problems.append(Problem(where, None, None, None, "malformed field (no name)"))
             continue
         if "type" not in spec:
-            if spec["name"] not in shared:
+            base = spec.get(SHARED_AS_KEY, spec["name"])
+            if base not in shared:
                 rule = "a field without a type must be defined in the shared fields file"
                 problems.append(Problem(where, None, spec["name"], None, rule))
                 continue
-            spec = _merge(shared[spec["name"]], spec)
+            spec = _merge(shared[base], {k: v for k, v in spec.items() if k != SHARED_AS_KEY})
         fields.append(spec)
         rule = spec.get(EDTF_KEY)
         if not isinstance(rule, dict):
@@ -530,6 +573,28 @@ def _check_declared_rules(table: Table) -> list[Problem]:
                     Problem(where, None, f.name, None, f"{key} belongs on a date field")
                 )
             need(f.name, key, target, kind)
+    spec = table.schema.get(PROVENANCE_KEY)
+    if spec is not None:
+        allowed = set(PROVENANCE_FIELDS) | {"paperSource"}
+        if (
+            not isinstance(spec, dict)
+            or set(PROVENANCE_REQUIRED) - set(spec)
+            or set(spec) - allowed
+        ):
+            rule = (
+                f"{PROVENANCE_KEY} maps {', '.join(PROVENANCE_REQUIRED)} "
+                "(and optionally supplement, supplementQuote)"
+            )
+            problems.append(Problem(where, None, None, None, rule))
+        else:
+            for role, target in spec.items():
+                if role in PROVENANCE_FIELDS:
+                    need(
+                        PROVENANCE_KEY, f"{PROVENANCE_KEY}.{role}", target, PROVENANCE_FIELDS[role]
+                    )
+            if not isinstance(spec["paperSource"], str) or not spec["paperSource"]:
+                rule = f"{PROVENANCE_KEY}.paperSource must be the source id of the paper"
+                problems.append(Problem(where, None, None, str(spec["paperSource"]), rule))
     spec = table.schema.get(ROW_REFERENCE_KEY)
     if spec is not None:
         if not isinstance(spec, dict) or set(spec) - {"roles"} != {"table", "key", "field"}:

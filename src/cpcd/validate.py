@@ -3,8 +3,8 @@
 Order of work: the descriptor (frictionless: :mod:`cpcd.descriptor`), then per
 table the structure and types (:mod:`cpcd.read`), the field constraints and
 primary keys (pandera, derived from the schema), the foreign keys across
-tables, the row references and the cross-field date rules declared in the
-schemas. Each rule is applied to whole columns.
+tables, the row references, the cross-field date rules and the provenance
+rules declared in the schemas. Each rule is applied to whole columns.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def validate(descriptor_path: Path, data_dir: Path | None = None) -> Result:
         if item.frame is not None:
             problems.extend(check_constraints(item))
             problems.extend(check_dates(item))
+            problems.extend(check_provenance(item))
     problems.extend(check_foreign_keys(package, data))
     problems.extend(check_row_references(data))
     notices = [notice for item in data.values() for notice in item.notices]
@@ -115,6 +116,55 @@ def check_constraints(item: TableData) -> list[Problem]:
             Problem(str(table.path), line, case.column, cell_text(case.failure_case), rule)
         )
     return problems
+
+
+def check_provenance(item: TableData) -> list[Problem]:
+    """The provenance rules of a fact table (its schema's cpcd:provenance): a row from outside
+    the paper has a source quote and does not cite the paper; a row from the paper has a
+    quote of the paper; a row with a supplement source has that source's quote."""
+    spec, frame = item.table.provenance, item.frame
+    if spec is None or frame is None:
+        return []
+    path = str(item.table.path)
+
+    def filled(column: str | None) -> pd.Series:
+        return frame[column].notna() & (frame[column].astype("string").str.strip() != "")
+
+    in_paper = frame[spec.in_paper]
+    outside, paper = in_paper.eq(False).fillna(False), in_paper.eq(True).fillna(False)
+    rules = [
+        (
+            outside & ~filled(spec.quote),
+            spec.quote,
+            "a row from outside the paper needs a quote of its source",
+        ),
+        (
+            outside & frame[spec.source].eq(spec.paper_source).fillna(False),
+            spec.source,
+            f"a row from outside the paper must not cite the paper ({spec.paper_source})",
+        ),
+        (
+            paper & ~filled(spec.paper_quote),
+            spec.paper_quote,
+            "a row from the paper needs a quote of the paper",
+        ),
+    ]
+    if spec.supplement and spec.supplement_quote:
+        rules.append(
+            (
+                filled(spec.supplement) & ~filled(spec.supplement_quote),
+                spec.supplement_quote,
+                f"a row with a supplement source ({spec.supplement}) needs its quote",
+            )
+        )
+    problems = []
+    for broken, column, rule in rules:
+        for index in frame.index[broken.to_numpy(dtype=bool)]:
+            value = cell_text(frame.at[index, column])
+            problems.append(
+                Problem(path, item.line(int(index)), column, value, f"provenance: {rule}")
+            )
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or ""))
 
 
 def check_foreign_keys(package: Package, data: dict[str, TableData]) -> list[Problem]:
