@@ -141,11 +141,12 @@ def test_sha256sums_and_descriptor_hashes_match_the_files(exports):
         sums[name] = digest
     expected_files = {f"csv/{t}.csv" for t in TABLES} | {f"parquet/{t}.parquet" for t in TABLES}
     # The DuckDB file is not byte-reproducible: its content digest stands for it (test_release).
-    others = {"datapackage.json", "sources.csl.json", "sources.bib"}
+    others = {"datapackage.json", "sources.csl.json", "sources.bib", "cpcd.xlsx"}
+    readers = {f"stata/{t}.dta" for t in TABLES} | {f"spss/{t}.sav" for t in TABLES}
     # The views written in views/ and the two generated from the schemas.
     names = {p.stem for p in (ROOT / "views").glob("*.sql")} | {"fact_rows", "timeline"}
     views = {f"views/{name}.{ext}" for name in names for ext in ("csv", "parquet")}
-    assert expected_files | others | views == set(sums)
+    assert expected_files | others | views | readers == set(sums)
     for name, digest in sums.items():
         assert hashlib.sha256((exports / name).read_bytes()).hexdigest() == digest, name
     descriptor = json.loads((exports / "datapackage.json").read_text())

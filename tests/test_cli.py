@@ -24,6 +24,7 @@ COMMANDS = (
     "build",
     "info",
     "verify",
+    "sql",
     "diff",
     "release",
     "cookbook",
@@ -46,7 +47,7 @@ def test_help_lists_every_command_on_one_line():
 
 
 # Which commands read built exports and which write files (a contract, written out).
-READ_EXPORTS = {"info", "verify", "diff", "cookbook", "figures", "site", "release"}
+READ_EXPORTS = {"info", "verify", "sql", "diff", "cookbook", "figures", "site", "release"}
 WRITE_FILES = {"build", "figures", "site", "release"}
 
 
@@ -66,9 +67,14 @@ def test_exports_are_read_with_exports_and_files_written_with_out(command):
     options = _options(command)
     assert ("--exports" in options) == (command in READ_EXPORTS), command
     assert ("--out" in options) == (command in WRITE_FILES), command
-    for flag in ("--quiet", "--json", "--check"):  # flags take no value, and show none
-        if flag in options:
-            assert "<bool>" not in options[flag], options[flag]
+    for flag, line in options.items():  # flags (--help too) take no value, and show none
+        assert "<bool>" not in line, (flag, line)
+
+
+def test_the_help_of_cpcd_itself_shows_no_value_for_a_flag():
+    text = cpcd_cli("--help", env={"COLUMNS": "200"}).stdout
+    assert "--help" in text and "--version" in text
+    assert "<bool>" not in text
 
 
 def test_diff_quiet_prints_one_line_per_table_and_new_defaults_to_the_exports(exports, tmp_path):

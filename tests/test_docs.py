@@ -179,6 +179,7 @@ def test_readme_shell_commands_run(exports, tmp_path):
                 *(w.replace("exports/", f"{built}/") for w in words[1:]),
             ]
         else:
+            words = [str(built) if word == "exports" else word for word in words]  # a folder
             done = run_cli(*words[1:], *redirect.get(words[1], []), env=exports_env)
             assert done.returncode == 0, (command, done.stdout, done.stderr)
             continue
@@ -247,7 +248,9 @@ def test_data_dictionary_is_current():
 
 def test_a_stale_data_dictionary_is_reported(tmp_path):
     stale_copy = tmp_path / "data-dictionary.md"
-    stale_copy.write_text(DICTIONARY.read_text().replace("| 76 |", "| 75 |", 1), encoding="utf-8")
+    text = DICTIONARY.read_text()
+    assert "- Rows: " in text
+    stale_copy.write_text(text.replace("- Rows: ", "- Rows: 1", 1), encoding="utf-8")
     done = run_cli("docs", "--check", "--path", str(stale_copy))
     assert done.returncode == 1
     assert "stale" in done.stderr

@@ -225,7 +225,8 @@ def test_load_package_reads_tables_in_dependency_order():
     order = package.load_order()
     for name, table in package.tables.items():
         for fk in table.foreign_keys:
-            assert order.index(fk.resource) < order.index(name)
+            if fk.resource != name:  # a key into its own table (an agreement's visit) is free
+                assert order.index(fk.resource) < order.index(name)
 
 
 def _edit_schema(tmp_path, table, edit):

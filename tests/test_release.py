@@ -59,6 +59,9 @@ def test_rebuilds_are_byte_identical_but_for_the_duckdb_file(two_builds):
     differing = sorted(name for name in first if first[name] != second[name])
     assert differing == ["cpcd.duckdb"]
     assert any(name.endswith(".parquet") for name in first)
+    # The workbook and the Stata and SPSS files carry the release time, not the build's.
+    for name in ("cpcd.xlsx", f"stata/{TABLES[0]}.dta", f"spss/{TABLES[0]}.sav"):
+        assert name in first, name
     assert first["SHA256SUMS"] == second["SHA256SUMS"]
 
 
@@ -188,6 +191,9 @@ def test_release_archive_is_byte_identical_and_complete(two_builds, tmp_path):
             "docs/datasheet.md",
             "docs/figures/security.png",
             *(f"exports/parquet/{t}.parquet" for t in TABLES),
+            "exports/cpcd.xlsx",
+            *(f"exports/stata/{t}.dta" for t in TABLES),
+            *(f"exports/spss/{t}.sav" for t in TABLES),
         ):
             assert f"{top}/{name}" in names, name
         extracted = tmp_path / "extracted"

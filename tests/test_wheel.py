@@ -57,11 +57,11 @@ class Venv:
     purelib: Path
     home: Path
 
-    def run(self, *args, code=None):
+    def run(self, *args, code=None, home=None):
         argv = [str(self.python), "-c", code] if code else [str(self.python.parent / "cpcd"), *args]
         return subprocess.run(
             argv, cwd="/", capture_output=True, text=True, timeout=300,
-            env={"PATH": "/usr/bin:/bin", "HOME": str(self.home)},
+            env={"PATH": "/usr/bin:/bin", "HOME": str(home or self.home)},
         )  # fmt: skip
 
     def install(self, wheel):
@@ -162,6 +162,21 @@ def test_a_reinstall_with_one_changed_cell_serves_that_cell(venv, installed, tmp
         venv.install(build_wheel(ROOT, tmp_path / "dist-again"))  # as the other tests expect
     done = venv.run(code=query)
     assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
+
+
+def test_verify_on_a_fresh_install_builds_the_cache_and_removes_older_versions(venv, tmp_path):
+    cache = tmp_path / ".cache" / "cpcd"
+    older = cache / ("0" * 32)
+    (older / "exports").mkdir(parents=True)
+    (older / ".cpcd-cache").write_text("made by cpcd")
+    foreign = cache / "notes"
+    foreign.mkdir()
+    done = venv.run("verify", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [built] = [p for p in cache.glob("*/exports/cpcd.duckdb")]
+    assert (built.parent.parent / ".cpcd-cache").is_file()
+    assert str(built.parent) in done.stdout
+    assert not older.exists() and foreign.exists()
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,10 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cpcd.cache import ensure_built
 from cpcd.integrity import STALE_RULE, is_stale
 from cpcd.metadata import Package, load_package
-from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, exports_dir, is_checkout, is_checkout_exports
+from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, exports_dir, is_checkout_exports
 from cpcd.problems import CpcdError
 
 if TYPE_CHECKING:
@@ -33,15 +34,10 @@ class StaleExportsWarning(UserWarning):
 def _exports(exports: Path | None, stacklevel: int = 3) -> Path:
     """The export folder to read: the one named, else the default (built first when cpcd is
     installed and has not built this data yet)."""
-    folder = Path(exports) if exports is not None else exports_dir()
+    folder = Path(exports) if exports is not None else ensure_built(exports_dir())
     if not (folder / "datapackage.json").exists():
-        if exports is None and not is_checkout():
-            from cpcd.build import build
-
-            build(DESCRIPTOR, folder)
-        else:
-            raise CpcdError(f"no exports found in {folder}: {BUILD_HINT}")
-    elif is_checkout_exports(folder) and is_stale(folder, DESCRIPTOR):
+        raise CpcdError(f"no exports found in {folder}: {BUILD_HINT}")
+    if is_checkout_exports(folder) and is_stale(folder, DESCRIPTOR):
         warnings.warn(f"{folder}: {STALE_RULE}", StaleExportsWarning, stacklevel=stacklevel)
     return folder
 

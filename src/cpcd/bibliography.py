@@ -100,7 +100,10 @@ def bibtex(sources: pd.DataFrame) -> str:
     )
 
     rule = UnicodeToLatexConversionRule(RULE_DICT, {ord(k): v for k, v in LATEX_SPECIALS.items()})
-    encoder = UnicodeToLatexEncoder(conversion_rules=[rule], unknown_char_policy="keep")
+    # Characters with no LaTeX macro stay as they are (BibLaTeX reads UTF-8), silently.
+    encoder = UnicodeToLatexEncoder(
+        conversion_rules=[rule], unknown_char_policy="keep", unknown_char_warning=False
+    )
 
     library = bibtexparser.Library()
     for row in sources.to_dict("records"):

@@ -14,9 +14,10 @@ import sys
 import time
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from cpcd.files import replace_file
 from cpcd.paths import (
@@ -31,7 +32,27 @@ from cpcd.paths import (
 )
 from cpcd.problems import DEFAULT_CAP, CpcdError, render
 
+
+class _FlagHelp:
+    """--help takes no value: show none (typer would print `--help <bool>`)."""
+
+    def get_help_option(self, ctx: typer.Context) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class _Group(_FlagHelp, TyperGroup):
+    pass
+
+
+class _Command(_FlagHelp, TyperCommand):
+    pass
+
+
 app = typer.Typer(
+    cls=_Group,
     help="China-Pakistan Cooperation Dataset: validate the CSVs and build the exports.",
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -225,10 +246,11 @@ def build(
 @app.command()
 def info(exports: ExportsOption = None, as_json: JsonOption = False) -> None:
     """Version, digest, tables and row counts of the exports."""
+    from cpcd.cache import ensure_built
     from cpcd.info import describe
 
     try:
-        summary = describe(exports or exports_dir())
+        summary = describe(exports or ensure_built(exports_dir()))
     except CpcdError as err:
         _fail(err, as_json=as_json)
     if as_json:
@@ -255,16 +277,34 @@ def info(exports: ExportsOption = None, as_json: JsonOption = False) -> None:
 
 @app.command()
 def verify(
-    exports: ExportsOption = None, quiet: QuietOption = False, as_json: JsonOption = False
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Exports directory or unpacked release to check (the same as --exports).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    exports: ExportsOption = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Recompute the checksums, hashes and DuckDB digest of exports.
 
     Also takes the root of an unpacked release archive. In a checkout, the
     exports must also be as new as data/, schemas/ and views/.
     """
+    from cpcd.cache import ensure_built
     from cpcd.integrity import verify as run
 
-    folder = exports or exports_dir()
+    if folder is not None and exports is not None and folder != exports:
+        _fail(
+            CpcdError(f"two folders to verify: {folder} and --exports {exports}"), as_json=as_json
+        )
+    try:
+        folder = folder or exports or ensure_built(exports_dir())
+    except CpcdError as err:
+        _fail(err, as_json=as_json)
     problems = run(folder, DESCRIPTOR if is_checkout_exports(folder) else None)
     if problems:
         _fail(CpcdError(f"{folder} is not intact", problems), as_json=as_json)
@@ -272,6 +312,33 @@ def verify(
         _print_json({"ok": True, "exports": str(folder), "problems": []})
         return
     _say(quiet, f"{folder}: every checksum, hash and digest matches")
+
+
+@app.command("sql")
+def sql_command(
+    query: Annotated[str, typer.Argument(help='One SQL query, such as "select * from errata".')],
+    exports: ExportsOption = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="table (the default, for reading), csv, json or markdown."
+        ),
+    ] = "table",
+) -> None:
+    """Run one SQL query on the DuckDB file and print its rows.
+
+    The database is opened read-only; its tables and views are those of
+    `cpcd.connect()`.
+    """
+    from cpcd.query import FORMATS, run, show
+
+    try:
+        if fmt not in FORMATS:
+            raise CpcdError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+        columns, rows = run(query, exports)
+    except CpcdError as err:
+        _fail(err)
+    show(columns, rows, fmt)
 
 
 @app.command("diff")
@@ -441,6 +508,10 @@ def site_command(
         _fail(err)
     seconds = time.perf_counter() - start
     _say(quiet, f"wrote {summary.pages} pages ({summary.files} files) to {out} in {seconds:.2f} s")
+
+
+for _info in app.registered_commands:  # every command shows --help as a flag
+    _info.cls = _Command
 
 
 def main() -> None:

@@ -27,9 +27,12 @@ from cpcd.integrity import DIGEST_KEY, INPUTS_KEY, sha256, write_sums
 from cpcd.metadata import FIELDS_KEY, VIEW_KEY, Package, Table
 from cpcd.paths import DUCKDB_FILE
 from cpcd.problems import CpcdError
+from cpcd.statfiles import SPSS_DIR, STATA_DIR, write_stat_files
 from cpcd.swap import checkpoint, replaced_directory
+from cpcd.workbook import WORKBOOK_FILE, write_workbook
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def canonical(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -123,20 +126,21 @@ def export_descriptor(
         )  # fmt: skip
     if (out / "sources.csl.json").exists():
         resources.append(
-            _file(out, "sources.csl.json", name="sources_csl_json", type="file", format="json",
+            _file(out, "sources.csl.json", name="sources_csl_json", format="json",
                   mediatype="application/vnd.citationstyles.csl+json",
                   description="The sources as CSL-JSON, for citation managers.")
         )  # fmt: skip
         resources.append(
-            _file(out, "sources.bib", name="sources_bib", type="file", format="bib",
+            _file(out, "sources.bib", name="sources_bib", format="bib",
                   mediatype="application/x-bibtex",
                   description="The sources as BibLaTeX (@online for web pages).")
         )  # fmt: skip
+    resources += _reader_files(package, out)
     # The DuckDB file's bytes differ from build to build (DuckDB writes its own ids), so
     # it carries the digest of its content instead of a hash of its bytes.
     resources.append(
-        {"name": "cpcd_duckdb", "path": DUCKDB_FILE, "scheme": "file", "type": "file",
-         "format": "duckdb", "mediatype": "application/vnd.duckdb",
+        {"name": "cpcd_duckdb", "path": DUCKDB_FILE, "scheme": "file", "format": "duckdb",
+         "mediatype": "application/vnd.duckdb",
          "description": "Every table with its keys and constraints, and the analytic views, in "
          f"one DuckDB file; {DIGEST_KEY} is the digest of its content.",
          DIGEST_KEY: digest}
@@ -145,14 +149,44 @@ def export_descriptor(
     return descriptor
 
 
+def _reader_files(package: Package, out: Path) -> list[dict[str, Any]]:
+    """The workbook and the Stata and SPSS files, where the build wrote them.
+
+    No "type": the Data Package profile allows only "table". Formats "excel" and "spss"
+    rather than the extensions xlsx and sav, which frictionless would read as tables (and
+    fail without its Excel and SPSS extras); the mediatype names each file's format.
+    """
+    resources = []
+    if (out / WORKBOOK_FILE).exists():
+        resources.append(
+            _file(out, WORKBOOK_FILE, name="cpcd_xlsx", format="excel", mediatype=XLSX_MEDIATYPE,
+                  description="Every table and the views timeline, security_incidents_by_area "
+                  "and terrorism_annual as sheets of one Excel workbook, with an About sheet "
+                  "and a Columns sheet describing every column.")
+        )  # fmt: skip
+    for name, table in package.tables.items():
+        for path, fmt, mediatype, program in (
+            (f"{STATA_DIR}/{name}.dta", "dta", "application/x-stata-dta", "Stata"),
+            (f"{SPSS_DIR}/{name}.sav", "spss", "application/x-spss-sav", "SPSS"),
+        ):
+            if (out / path).exists():
+                about = f"{table.title} as a {program} file: variable and value labels, enums "
+                resources.append(
+                    _file(out, path, name=f"{name}_{Path(path).suffix[1:]}", format=fmt,
+                          mediatype=mediatype,
+                          description=about + "coded 1, 2, ... in schema order.")
+                )  # fmt: skip
+    return resources
+
+
 def _parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The Table Schema for a Parquet resource.
 
-    frictionless reads Parquet through pandas, which turns a null integer into the
-    float NaN; declaring "nan" missing for integer fields lets it read them as null.
+    frictionless reads Parquet through pandas, which turns a null integer or number into
+    the float NaN; declaring "nan" missing for those fields lets it read them as null.
     """
     fields = [
-        {**f, "missingValues": ["", "nan"]} if f.get("type") == "integer" else f
+        {**f, "missingValues": ["", "nan"]} if f.get("type") in ("integer", "number") else f
         for f in schema["fields"]
     ]
     return {**schema, "fields": fields}
@@ -184,7 +218,9 @@ def _write_all(package: Package, frames: dict[str, pd.DataFrame], out: Path, inp
                 write_csv(frames[name], table, fh)
         if "sources" in frames:
             write_bibliography(frames["sources"], out)
+        write_stat_files(package, out, created(package))
         digest, views = database.result()
+    write_workbook(package, out, views, created(package))
     checkpoint("csv and duckdb")
     descriptor = export_descriptor(package, out, digest, views)
     descriptor[DIGEST_KEY] = digest
