@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cpcd import changelog
 from cpcd.bibliography import bibtex, csl_json
 from cpcd.csv_text import write_csv
 from cpcd.derive import arrow_schema
@@ -57,9 +57,6 @@ def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-RELEASE = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>\d{4}-\d{2}-\d{2})", re.MULTILINE)
-
-
 def created(package: Package) -> str:
     """Build time from SOURCE_DATE_EPOCH, else the release date of this version in the changelog.
 
@@ -68,13 +65,12 @@ def created(package: Package) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    changelog = package.descriptor_path.parent / "CHANGELOG.md"
-    text = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
-    for match in RELEASE.finditer(text):
-        if match["version"] == package.version:
-            return f"{match['date']}T00:00:00Z"
+    path = package.descriptor_path.parent / "CHANGELOG.md"
+    release = changelog.read(path).release(package.version)
+    if release is not None and release.date:
+        return f"{release.date}T00:00:00Z"
     raise CpcdError(
-        f"{changelog}: no release entry '## [{package.version}] - YYYY-MM-DD' for this version; "
+        f"{path}: no release entry '## [{package.version}] - YYYY-MM-DD' for this version; "
         "add one or set SOURCE_DATE_EPOCH"
     )
 
