@@ -62,7 +62,7 @@ SHELL_BLOCKS = [code for language, code in BLOCKS if language == "sh"]
 CONSOLE_BLOCKS = [code for language, code in BLOCKS if language == "console"]
 TEXT_BLOCKS = [code for language, code in BLOCKS if language == "text"]
 BIN = Path(sys.executable).parent
-RELEASE_0_1_0 = "0bce4e4"
+RELEASE_0_2_0 = "c83e7e0"
 
 
 def test_every_readme_block_is_one_the_tests_run():
@@ -203,13 +203,13 @@ def _set_cell(path: Path, line: int, column: str, value: str) -> None:
         csv.writer(fh, lineterminator="\n").writerows(records)
 
 
-def test_readme_diff_from_0_1_0_is_what_cpcd_prints():
-    """The README's summary of the changes since 0.1.0 is the first line per table of
+def test_readme_diff_from_0_2_0_is_what_cpcd_prints():
+    """The README's summary of the changes since 0.2.0 is the first line per table of
     `cpcd diff` between that release's commit and the current one."""
-    if subprocess.run(["git", "cat-file", "-e", RELEASE_0_1_0], cwd=ROOT).returncode:
-        pytest.skip(f"commit {RELEASE_0_1_0} (release 0.1.0) is not in this clone's history")
+    if subprocess.run(["git", "cat-file", "-e", RELEASE_0_2_0], cwd=ROOT).returncode:
+        pytest.skip(f"commit {RELEASE_0_2_0} (release 0.2.0) is not in this clone's history")
     (summary,) = TEXT_BLOCKS
-    done = run_cli("diff", RELEASE_0_1_0, "HEAD")
+    done = run_cli("diff", RELEASE_0_2_0, "HEAD")
     assert done.returncode == 0, done.stderr
     printed = [line for line in done.stdout.splitlines() if line and not line.startswith(" ")]
     assert printed == summary.splitlines()
@@ -281,8 +281,8 @@ def test_data_dictionary_documents_every_field_and_value(table):
         assert cells[2] == field.get("unit", "—")
         example = cells[5].strip("`").replace("\\|", "|")
         values = {row[field["name"]] for row in rows} | {str(field.get("example"))}
-        if example == "—":
-            assert values <= {"", "None"}
+        if example == "—":  # no value in the table (a shared field's example is not shown)
+            assert {row[field["name"]] for row in rows} <= {""}
         elif not example.endswith("…"):
             assert example in values or float(example) in {float(v) for v in values if v}
         for category in field.get("categories", []):

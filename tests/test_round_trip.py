@@ -100,7 +100,12 @@ def value_for(field: dict, is_key: bool) -> st.SearchStrategy:
             int(constraints.get("minimum", -(2**62))), int(constraints.get("maximum", 2**62))
         )
     elif kind == "number":
-        strategy = st.floats(allow_nan=False, allow_infinity=False)
+        strategy = st.floats(
+            min_value=constraints.get("minimum"),
+            max_value=constraints.get("maximum"),
+            allow_nan=False,
+            allow_infinity=False,
+        )
     elif kind == "boolean":
         strategy = st.booleans()
     elif kind == "date":

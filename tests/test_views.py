@@ -201,21 +201,18 @@ def _uses() -> pd.DataFrame:
         "satellite_launches": "launch_date",
         "terrorism_statistics": "period_start",
         "context_statistics": "period_start",
+        "cpec_project_milestones": "year",
+        "cpec_projects": None,  # undated: no cpcd:dateField
     }
     for table, year in years.items():
         frame = csv(table)
-        y = frame[year].str[:4]
+        y = frame[year].str[:4] if year else None
         for column in ("source_id", "supplement_source_id"):
             parts.append(pd.DataFrame({"table_name": table, "source_id": frame[column], "year": y}))
-    parts.append(
-        pd.DataFrame(
-            {
-                "table_name": "project_partners",
-                "source_id": csv("project_partners")["source_id"],
-                "year": None,
-            }
+    for table in ("project_partners", "cpec_project_partners"):
+        parts.append(
+            pd.DataFrame({"table_name": table, "source_id": csv(table)["source_id"], "year": None})
         )
-    )
     parts.append(
         pd.DataFrame(
             {"table_name": "errata", "source_id": csv("errata")["evidence_source_id"], "year": None}
@@ -294,13 +291,20 @@ def test_timeline(exports):
         ("context_events", "context_event", "event_id"),
         ("agricultural_projects", "project", "project_id"),
         ("security_incidents", "incident", "incident_id"),
+        ("cpec_project_milestones", "project_milestone", None),
     ):
         frame = csv(table).dropna(subset=["date"])
         if table == "agricultural_projects":
             linked = set(csv("bilateral_events")["project_id"].dropna())
             frame = frame[~frame["project_id"].isin(linked)]
         expected += [
-            (kind, r[key], r["date"], r["date_start"], r["date_end"])
+            (
+                kind,
+                r[key] if key else f"{r['project_id']}|{r['milestone']}|{r['date']}",
+                r["date"],
+                r["date_start"],
+                r["date_end"],
+            )
             for r in frame.to_dict("records")
         ]
     for r in csv("satellite_launches").to_dict("records"):

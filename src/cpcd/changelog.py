@@ -59,7 +59,7 @@ def parse(text: str) -> Changelog:
             match = HEADING.fullmatch(tokens[i + 1].content.strip())
             if match:
                 starts.append((token.map[0], token.map[1], match))
-    ends = [line for line, _, _ in starts[1:]] + [len(lines)]
+    ends = [line for line, _, _ in starts[1:]] + ([len(lines)] if starts else [])
     intro_end = starts[0][0] if starts else len(lines)
     releases = tuple(
         Release(match["version"], match["date"], "".join(lines[body:end]).strip("\n"))

@@ -341,8 +341,8 @@ def _with_referable_tables(table: Table, tables: dict[str, Table]) -> Table:
     """A row reference's table column gets, as its enum, the tables of the declared role:
     the list of tables lives in the descriptor alone."""
     ref = table.row_reference
-    if ref is None:
-        return table
+    if ref is None or "roles" not in table.schema.get(ROW_REFERENCE_KEY, {}):
+        return table  # a schema that lists the tables itself (older versions) keeps its list
     names = [n for n, t in tables.items() if t.role in ref.roles]
     specs = []
     for spec in table.schema.get("fields", []):
