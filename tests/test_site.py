@@ -295,7 +295,7 @@ def test_changelog_is_rendered_with_each_versions_counts(pages):
         "errata": 20,
     }
     assert log.release("0.2.0").counts(names)["security_incidents"] == 40
-    assert log.release("0.1.0").date == "2026-11-28" and log.release("Unreleased").date is None
+    assert log.release("0.1.0").date == "2026-11-28" and log.release("0.3.0").date == "2026-12-04"
     assert "<li>" in page and "<h2" in page and "<code>cpcd verify</code>" in page
 
 
