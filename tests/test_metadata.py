@@ -301,3 +301,14 @@ def test_descriptor_check_reports_what_frictionless_rejects(tmp_path):
 
 def test_the_shipped_descriptor_meets_the_standard():
     assert check_descriptor(DESCRIPTOR) == []
+
+
+def test_a_table_property_naming_a_missing_field_is_reported(tmp_path):
+    def edit(spec):
+        spec["cpcd:dateField"] = "no_such_date"
+
+    with pytest.raises(CpcdError) as err:
+        load_package(_edit_schema(tmp_path, "bilateral_events", edit))
+    assert [(p.value, p.rule) for p in err.value.problems] == [
+        ("no_such_date", "a table property names a field this table does not have")
+    ]

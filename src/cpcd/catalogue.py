@@ -61,11 +61,10 @@ def _column(table: Table, name: str, cast: str) -> str:
 
 def _date_parts(table: Table) -> dict[str, str] | None:
     """SQL for a row's date as EDTF text, precision, bounds and year, from cpcd:dateField."""
-    name = table.schema.get("cpcd:dateField")
-    if not name:
+    field = table.date_field
+    if field is None:
         return None
-    field = next(f for f in table.fields if f.name == name)
-    column = identifier(name)
+    column = identifier(field.name)
     if field.edtf:
         rule = field.edtf
         return {

@@ -32,6 +32,7 @@ ROLE_KEY = "cpcd:role"  # on a table: fact, bibliography or errata
 TITLE_KEY = "cpcd:titleField"  # on a table: the field giving a row's readable title
 LEAD_KEY = "cpcd:leadFields"  # on a table: the fields a reader came for, in order
 TIMELINE_KEY = "cpcd:timeline"  # on a table: how its rows go on the timeline
+DATE_KEY = "cpcd:dateField"  # on a table: the field its rows are dated by
 PROVENANCE_KEY = "cpcd:provenance"  # on a fact table: the columns its provenance rules read
 # cpcd:provenance names these columns (by key) and, as paperSource, the source id of the paper.
 PROVENANCE_FIELDS = {
@@ -161,6 +162,12 @@ class Table:
     @property
     def lead_fields(self) -> list[str]:
         return list(self.schema.get(LEAD_KEY) or [self.title_field])
+
+    @property
+    def date_field(self) -> Field | None:
+        """The field the table's rows are dated by (``cpcd:dateField``), if it declares one."""
+        name = self.schema.get(DATE_KEY)
+        return next((f for f in self.fields if f.name == name), None)
 
     @property
     def timeline(self) -> dict[str, Any] | None:
@@ -595,6 +602,13 @@ def _check_declared_rules(table: Table) -> list[Problem]:
             if not isinstance(spec["paperSource"], str) or not spec["paperSource"]:
                 rule = f"{PROVENANCE_KEY}.paperSource must be the source id of the paper"
                 problems.append(Problem(where, None, None, str(spec["paperSource"]), rule))
+    named = [table.schema.get(k) for k in (DATE_KEY, TITLE_KEY)] + list(
+        table.schema.get(LEAD_KEY) or []
+    )
+    for name in named:
+        if name is not None and name not in types:
+            rule = "a table property names a field this table does not have"
+            problems.append(Problem(where, None, None, str(name), rule))
     spec = table.schema.get(ROW_REFERENCE_KEY)
     if spec is not None:
         if not isinstance(spec, dict) or set(spec) - {"roles"} != {"table", "key", "field"}:

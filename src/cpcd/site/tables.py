@@ -14,8 +14,6 @@ from cpcd.site.cells import NUMERIC, Cell, cell, references
 from cpcd.site.context import Link, frame
 from cpcd.site.model import Row, Site, rel
 
-DATE_KEY = "cpcd:dateField"  # on a table: the field its rows are dated by
-
 
 @dataclass(frozen=True)
 class Column:
@@ -52,8 +50,7 @@ class Filter:
 
 def date_column(table: Table) -> tuple[str | None, str | None]:
     """The date a table's rows are known by (``cpcd:dateField``) and its first-day column."""
-    name = table.schema.get(DATE_KEY) or (table.timeline or {}).get("date")
-    f = next((f for f in table.fields if f.name == name), None)
+    f = table.date_field
     if f is None:
         return None, None
     return f.name, (f.edtf or {}).get("start", f.name)
