@@ -81,16 +81,14 @@ def make_version_two(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def versions(tmp_path_factory) -> tuple[Path, Path]:
-    base = tmp_path_factory.mktemp("versions")
-    one, two = base / "one", base / "two"
-    for folder in (one, two):
-        folder.mkdir()
-        copy_package(folder)
+def versions(exports, tmp_path_factory) -> tuple[Path, Path]:
+    """Version one is the shipped data (the session's build); version two is built here."""
+    two = tmp_path_factory.mktemp("versions") / "two"
+    two.mkdir()
+    copy_package(two)
     make_version_two(two)
-    for folder in (one, two):
-        build(folder / "datapackage.json", folder / "exports")
-    return one, two
+    build(two / "datapackage.json", two / "exports")
+    return exports.parent, two
 
 
 def test_diff_of_export_directories(versions):

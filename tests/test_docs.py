@@ -139,6 +139,19 @@ def _shell_commands() -> list[str]:
     return commands
 
 
+# README commands that another test runs as the README writes them, with what it checks.
+RUN_ELSEWHERE = {
+    "frictionless validate datapackage.json": (
+        "test_metadata.py",
+        "test_frictionless_validates_the_root_descriptor_offline",
+    ),
+    "frictionless validate exports/datapackage.json": (
+        "test_build.py",
+        "test_frictionless_validates_the_exports_descriptor",
+    ),
+}
+
+
 def test_readme_shell_commands_run(exports, tmp_path):
     """Every shell command in the README runs and succeeds.
 
@@ -161,7 +174,12 @@ def test_readme_shell_commands_run(exports, tmp_path):
     env = {**os.environ, **exports_env}
     commands = _shell_commands()
     assert {c.split()[0] for c in commands} == {"make", "cpcd", "duckdb", "frictionless"}
-    for command in commands:
+    for command, (module, test) in RUN_ELSEWHERE.items():
+        assert command in commands, command  # the README still shows it
+        assert f"def {test}(" in (ROOT / "tests" / module).read_text(encoding="utf-8"), test
+    for command in dict.fromkeys(commands):  # each command once, in the README's order
+        if command in RUN_ELSEWHERE:
+            continue
         words = shlex.split(command)
         if words[0] == "make":
             argv = ["make", "-n", *words[1:]]
@@ -295,10 +313,18 @@ def test_data_dictionary_documents_every_field_and_value(table):
 FIGURES = ROOT / "docs" / "figures"
 
 
-def test_figures_are_written_deterministic_and_shown(exports, tmp_path):
+@pytest.fixture(scope="module")
+def drawn(exports, tmp_path_factory) -> list[Path]:
+    """The figures drawn once from a fresh build of the shipped data."""
     from cpcd.figures import draw
 
-    first = draw(tmp_path / "a", exports)
+    return draw(tmp_path_factory.mktemp("figures"), exports)
+
+
+def test_figures_are_written_deterministic_and_shown(drawn, exports, tmp_path):
+    from cpcd.figures import draw
+
+    first = drawn
     second = draw(tmp_path / "b", exports)
     names = sorted(p.name for p in first)
     assert names == sorted(p.name for p in FIGURES.glob("*.png"))  # the committed set
@@ -361,7 +387,7 @@ def test_security_figure_has_a_year_tick_under_every_bar(exports):
     assert points <= {int(t.get_text()) for t in trend.get_xticklabels()}
 
 
-def test_figures_follow_the_data(tmp_path):
+def test_figures_follow_the_data(drawn, tmp_path):
     """One launch fewer gives another launch figure and the same others."""
     from cpcd.build import build
     from cpcd.figures import draw
@@ -373,7 +399,7 @@ def test_figures_follow_the_data(tmp_path):
     assert len(launches.read_text().splitlines()) == len(lines) - 1
     build(descriptor, tmp_path / "out")
     changed = {p.name: p.read_bytes() for p in draw(tmp_path / "f1", tmp_path / "out")}
-    original = {p.name: p.read_bytes() for p in draw(tmp_path / "f2", None)}
+    original = {p.name: p.read_bytes() for p in drawn}
     assert changed["satellite_launches.png"] != original["satellite_launches.png"]
     assert changed["security.png"] == original["security.png"]
 

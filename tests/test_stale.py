@@ -19,11 +19,12 @@ from cpcd.integrity import STALE_RULE, inputs_digest, is_stale, verify
 
 
 @pytest.fixture
-def checkout(tmp_path, monkeypatch):
-    """A copy of the package, built, standing in for the repository cpcd runs from."""
+def checkout(tmp_path, monkeypatch, exports):
+    """A copy of the package with a copy of its build (the session's, made from the same
+    files), standing in for the repository cpcd runs from."""
     descriptor = copy_package(tmp_path)
     out = tmp_path / "exports"
-    build(descriptor, out)
+    shutil.copytree(exports, out)
     for module in (cpcd.api, cpcd.cli):
         monkeypatch.setattr(module, "DESCRIPTOR", descriptor)
         monkeypatch.setattr(module, "exports_dir", lambda: out)

@@ -56,6 +56,7 @@ class Venv:
     python: Path
     purelib: Path
     home: Path
+    wheel: Path  # the wheel built from the checkout, installed
 
     def run(self, *args, code=None, home=None):
         argv = [str(self.python), "-c", code] if code else [str(self.python.parent / "cpcd"), *args]
@@ -98,7 +99,7 @@ def venv(tmp_path_factory) -> Venv:
     (purelib / "dependencies.pth").write_text("\n".join(deps) + "\n")
     home = base / "elsewhere"
     home.mkdir()
-    env = Venv(python, purelib, home)
+    env = Venv(python, purelib, home, wheel)
     env.install(wheel)
     return env
 
@@ -159,7 +160,7 @@ def test_a_reinstall_with_one_changed_cell_serves_that_cell(venv, installed, tmp
         done = venv.run(code=query)
         assert (done.returncode, done.stdout) == (0, "1\n"), done.stderr
     finally:
-        venv.install(build_wheel(ROOT, tmp_path / "dist-again"))  # as the other tests expect
+        venv.install(venv.wheel)  # the checkout's wheel again, as the other tests expect
     done = venv.run(code=query)
     assert (done.returncode, done.stdout) == (0, "0\n"), done.stderr
 
@@ -189,9 +190,8 @@ def test_commands_that_need_a_checkout_say_so(venv, command):
     assert "Traceback" not in done.stderr
 
 
-def test_the_wheel_names_both_licences(tmp_path):
-    wheel = build_wheel(ROOT, tmp_path)
-    with zipfile.ZipFile(wheel) as archive:
+def test_the_wheel_names_both_licences(venv):
+    with zipfile.ZipFile(venv.wheel) as archive:
         [metadata] = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
         text = archive.read(metadata).decode()
         licence = [n for n in archive.namelist() if n.endswith("licenses/LICENSE")]
