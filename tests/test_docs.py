@@ -296,7 +296,9 @@ def test_data_dictionary_documents_every_field_and_value(table):
         (line,) = [ln for ln in field_table if ln.startswith(f"| `{field['name']}` |")]
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
         assert cells[4] == field["description"].replace("|", "\\|")
-        assert cells[2] == field.get("unit", "—")
+        # The unit, else "identifier" for a catalogue number, else a dash.
+        unit = "identifier" if field.get("cpcd:identifier") else "—"
+        assert cells[2] == field.get("unit", unit)
         example = cells[5].strip("`").replace("\\|", "|")
         values = {row[field["name"]] for row in rows} | {str(field.get("example"))}
         if example == "—":  # no value in the table (a shared field's example is not shown)

@@ -84,8 +84,9 @@ def table_section(table: Table, frame: pd.DataFrame) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for f in table.fields:
+        unit = f.unit or ("identifier" if f.identifier else "—")
         lines.append(
-            f"| `{f.name}` | {TYPES[f.type].label} | {markdown_cell(f.unit or '—')} | "
+            f"| `{f.name}` | {TYPES[f.type].label} | {markdown_cell(unit)} | "
             f"{constraints(f)} | {markdown_cell(f.description)} | {example(f, frame)} |"
         )
     for f in table.fields:

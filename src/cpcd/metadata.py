@@ -33,6 +33,7 @@ TITLE_KEY = "cpcd:titleField"  # on a table: the field giving a row's readable t
 LEAD_KEY = "cpcd:leadFields"  # on a table: the fields a reader came for, in order
 TIMELINE_KEY = "cpcd:timeline"  # on a table: how its rows go on the timeline
 DATE_KEY = "cpcd:dateField"  # on a table: the field its rows are dated by
+IDENTIFIER_KEY = "cpcd:identifier"  # on a number field: it names a thing, it is no amount
 PROVENANCE_KEY = "cpcd:provenance"  # on a fact table: the columns its provenance rules read
 # cpcd:provenance names these columns (by key) and, as paperSource, the source id of the paper.
 PROVENANCE_FIELDS = {
@@ -97,6 +98,7 @@ class Field:
     range_end: str | None = None  # cpcd:rangeEnd, as written
     day_of: str | None = None  # cpcd:dayOf, as written
     derived_from: str | None = None  # the EDTF field whose rule computes this one
+    identifier: bool = False  # cpcd:identifier: a catalogue number, not a quantity
 
     @property
     def derived(self) -> bool:
@@ -283,6 +285,7 @@ def _field(spec: dict[str, Any]) -> Field:
         edtf=spec.get(EDTF_KEY),
         range_end=spec.get(RANGE_KEY),
         day_of=spec.get(DAY_OF_KEY),
+        identifier=spec.get(IDENTIFIER_KEY) is True,
         derived_from=spec.get(DERIVED_KEY),
     )
 

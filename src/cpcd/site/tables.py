@@ -70,7 +70,8 @@ def _number(text: str) -> float:
 
 
 def filters(table: Table, rows: list[Row], years: list[str]) -> list[Filter]:
-    """The filters worth having: values that differ between rows; no keys, nothing derived."""
+    """The filters worth having: values that differ between rows; no keys, nothing derived,
+    no number range over an identifier (a catalogue number is no amount)."""
     skip = set(table.primary_key) | set(references(table))
     found = []
     if len(set(years) - {""}) > 1:
@@ -86,7 +87,7 @@ def filters(table: Table, rows: list[Row], years: list[str]) -> list[Filter]:
         elif f.type == "boolean":
             yes_no = [Choice("true", "yes"), Choice("false", "no")]
             found.append(Filter(f.name, "select", yes_no))  # small: always in view
-        elif f.type in NUMERIC and f.name not in skip:
+        elif f.type in NUMERIC and f.name not in skip and not f.identifier:
             low, high = min(present, key=_number), max(present, key=_number)
             found.append(Filter(f.name, "range", [], low, high, lead=lead))
     return found
