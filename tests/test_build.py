@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import shutil
@@ -340,3 +341,30 @@ def test_each_parquet_file_carries_its_table_schema(exports, table):
     """Enums, units, keys and the declared rules reach an Arrow reader without the repository."""
     metadata = pq.read_schema(exports / "parquet" / f"{table}.parquet").metadata
     assert json.loads(metadata[b"table_schema"]) == schema(table)
+
+
+def test_load_reads_a_view_as_its_csv_export(exports):
+    """A view loads by name like a table, with the rows its CSV export holds."""
+    frame = cpcd.load("fact_rows", exports=exports)
+    with (exports / "views" / "fact_rows.csv").open(encoding="utf-8", newline="") as fh:
+        expected = list(csv.DictReader(fh))
+    assert len(frame) == len(expected) > 0
+    assert list(frame.columns) == list(expected[0])
+    assert list(frame["row_id"]) == [row["row_id"] for row in expected]
+    assert str(frame["citation_number"].dtype) == "Int64"
+    with pytest.raises(CpcdError, match="no table or view named 'fact_row'"):
+        cpcd.load("fact_row", exports=exports)
+
+
+def test_tables_of_a_role_are_those_whose_schema_declares_it(exports):
+    # The role each schema file declares, read here straight from the files.
+    declared = {
+        path.stem: json.loads(path.read_text(encoding="utf-8")).get("cpcd:role")
+        for path in (ROOT / "schemas").glob("*.json")
+    }
+    for role in ("fact", "bibliography", "errata"):
+        expected = {name for name, declared_role in declared.items() if declared_role == role}
+        assert expected, role
+        assert set(cpcd.tables(exports, role=role)) == expected
+    with pytest.raises(CpcdError, match="no table role 'facts'"):
+        cpcd.tables(exports, role="facts")

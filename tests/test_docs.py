@@ -83,8 +83,12 @@ def _run_alone(code: str, name: str) -> tuple[dict, str]:
 def test_each_readme_python_block_runs_alone_and_prints(exports, monkeypatch):
     monkeypatch.setenv("CPCD_EXPORTS", str(exports))
     for number, code in enumerate(PYTHON_BLOCKS):
-        _, printed = _run_alone(code, f"README.md python block {number}")
+        namespace, printed = _run_alone(code, f"README.md python block {number}")
         assert printed.strip(), f"python block {number} prints nothing"
+        answer = namespace.get("answer")
+        if isinstance(answer, pd.DataFrame):  # printed whole: every row, no cut columns
+            assert len(printed.strip().splitlines()) == len(answer) + 1, number
+            assert " ... " not in printed and "\\\n" not in printed, number
 
 
 QUESTION_BLOCKS = {

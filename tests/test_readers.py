@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -343,3 +344,48 @@ def test_values_a_format_cannot_hold_are_written_as_their_csv_text(tmp_path):
     writer.close({})
     row = next(openpyxl.load_workbook(tmp_path / "edge.xlsx")["edge"].iter_rows(values_only=True))
     assert row == ("1850-03-01", datetime(1950, 3, 1), str(big), "1.5e+308")
+
+
+def _open_lines() -> dict[str, str]:
+    """The README's "Open the data" table: reader -> the line that opens the data."""
+    from conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Open the data", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]  # no header
+    return dict((cell.strip() for cell in row.strip("|").split(" | ", 1)) for row in rows)
+
+
+def test_each_readme_line_that_opens_the_data_opens_it(exports):
+    """Every file the README's lines open is in a build and reads back: the Stata and SPSS
+    files with pyreadstat, the Parquet file and the DuckDB file (R's lines: there is no R
+    here) with pyarrow and duckdb, and the `cpcd sql` line runs. Each gives the launches'
+    row count of the CSV export."""
+    import duckdb
+    import pyarrow.parquet as pq
+    from conftest import run_cli
+
+    lines = _open_lines()
+    assert set(lines) == {
+        "Excel, LibreOffice", "Stata", "SPSS", "R, Parquet", "R, DuckDB",
+        "SQL on the command line", "Python",
+    }  # fmt: skip
+    launches = len(read_rows(exports / "csv" / "satellite_launches.csv", "satellite_launches"))
+    assert launches > 0
+
+    def path(reader: str) -> Path:
+        [found] = re.findall(r"exports/[\w/.]+\.(?:xlsx|dta|sav|parquet|duckdb)", lines[reader])
+        return exports / found.removeprefix("exports/")
+
+    workbook = openpyxl.load_workbook(path("Excel, LibreOffice"), read_only=True)
+    assert workbook["satellite_launches"].max_row == launches + 1  # and the header
+    assert len(pyreadstat.read_dta(str(path("Stata")))[0]) == launches
+    assert len(pyreadstat.read_sav(str(path("SPSS")))[0]) == launches
+    assert pq.read_table(path("R, Parquet")).num_rows == launches
+    con = duckdb.connect(str(path("R, DuckDB")), read_only=True)
+    assert con.execute("select count(*) from satellite_launches").fetchone()[0] == launches
+    con.close()
+    [query] = re.findall(r'`cpcd sql "([^"]+)"`', lines["SQL on the command line"])
+    done = run_cli("sql", "--format", "csv", query, env={"CPCD_EXPORTS": str(exports)})
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) > 1

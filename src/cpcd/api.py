@@ -46,13 +46,20 @@ def _package(exports: Path | None) -> Package:
     return load_package(_exports(exports, stacklevel=4) / "datapackage.json")
 
 
-def tables(exports: Path | None = None) -> list[str]:
-    """Names of the dataset's tables, in descriptor order."""
-    return list(_package(exports).tables)
+def tables(exports: Path | None = None, role: str | None = None) -> list[str]:
+    """Names of the dataset's tables, in descriptor order; with ``role``, those of that role
+    (``"fact"``, ``"bibliography"`` or ``"errata"``, as each schema declares it)."""
+    package = _package(exports)
+    if role is None:
+        return list(package.tables)
+    roles = sorted({table.role for table in package.tables.values() if table.role})
+    if role not in roles:
+        raise CpcdError(f"no table role {role!r}; roles: {', '.join(roles)}")
+    return package.by_role(role)
 
 
 def load(name: str, exports: Path | None = None) -> pd.DataFrame:
-    """One table as a typed DataFrame.
+    """One table (or view) as a typed DataFrame.
 
     Dates are datetime64, integers Int64, numbers Float64, booleans boolean,
     text string, and enum fields categorical.
@@ -60,22 +67,41 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
     from cpcd.derive import cast_frame
 
     package = _package(exports)
+    folder = package.descriptor_path.parent
     if name not in package.tables:
-        raise CpcdError(f"no table named {name!r}; tables: {', '.join(package.tables)}")
-    table = package.tables[name]
-    import pyarrow.parquet as pq
+        views = _views(folder)
+        if name not in views:
+            raise CpcdError(
+                f"no table or view named {name!r}; tables: {', '.join(package.tables)}; "
+                f"views: {', '.join(views)}"
+            )
+        return _parquet_frame(folder / views[name])  # typed as the view's SQL types it
+    return cast_frame(_parquet_frame(folder / "parquet" / f"{name}.parquet"), package.tables[name])
 
-    path = package.descriptor_path.parent / "parquet" / f"{name}.parquet"
-    if not path.exists():
-        raise CpcdError(f"{path} is missing: {BUILD_HINT}")
+
+def _views(folder: Path) -> dict[str, str]:
+    """The views an export holds (``cpcd:view`` resources), by name: their Parquet files."""
+    from cpcd.metadata import VIEW_KEY, read_json
+
+    return {
+        resource["name"].removesuffix("_parquet"): resource["path"]
+        for resource in read_json(folder / "datapackage.json").get("resources", [])
+        if resource.get(VIEW_KEY) and resource.get("format") == "parquet"
+    }
+
+
+def _parquet_frame(path: Path) -> pd.DataFrame:
+    import pyarrow.parquet as pq
     from pandas.api.extensions import ExtensionDtype
 
     from cpcd.types import TYPES
 
+    if not path.exists():
+        raise CpcdError(f"{path} is missing: {BUILD_HINT}")
     # Straight to the nullable dtypes: through NumPy, an integer column with an empty cell
     # would become float64 and lose digits past 2**53.
     nullable = {t.arrow: t.pandas for t in TYPES.values() if isinstance(t.pandas, ExtensionDtype)}
-    return cast_frame(pq.read_table(path).to_pandas(types_mapper=nullable.get), table)
+    return pq.read_table(path).to_pandas(types_mapper=nullable.get)
 
 
 def connect(exports: Path | None = None) -> duckdb.DuckDBPyConnection:
