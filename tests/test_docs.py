@@ -485,3 +485,17 @@ def test_readme_names_the_timestamp_type_really_written(exports):
     written = pq.read_schema(exports / "parquet" / "satellite_launches.parquet")
     kind = str(written.field("launch_datetime_utc").type)  # as a reader's Arrow reports it
     assert f"launch times are `{kind}`" in " ".join(README.split())
+
+
+def test_readme_table_of_tables_lists_every_table_with_its_rows():
+    """The README's table of tables names the descriptor's tables in its order, each with
+    the number of records its CSV file holds (counted here by the csv module)."""
+    section = README.split("| table | rows | one row is |", 1)[1].split("\n\n", 1)[0]
+    rows = [line.strip("|").split("|") for line in section.strip().splitlines()[1:]]
+    listed = [(cells[0].strip().strip("`"), int(cells[1])) for cells in rows]
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    expected = []
+    for resource in descriptor["resources"]:
+        with (ROOT / resource["path"]).open(encoding="utf-8", newline="") as fh:
+            expected.append((resource["name"], sum(1 for _ in csv.reader(fh)) - 1))
+    assert listed == expected
