@@ -381,12 +381,28 @@ def release_command(
     out: Annotated[
         Path, typer.Option("--out", help="Directory for the archive.", file_okay=False)
     ] = ROOT / "release",
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Record the version's inputs digest in releases.json instead of packing.",
+            metavar="",
+        ),
+    ] = False,
+    releases: Annotated[
+        Path, typer.Option("--releases", help="The record of released versions.", dir_okay=False)
+    ] = ROOT / "releases.json",
+    package: PackageOption = DESCRIPTOR,
     quiet: QuietOption = False,
 ) -> None:
     """Pack the exports and docs as a byte-reproducible archive.
 
-    Writes release/cpcd-<version>.tar.gz and its checksum. Needs a checkout.
+    Writes release/cpcd-<version>.tar.gz and its checksum. With --record, writes the
+    version's inputs digest into releases.json instead. Needs a checkout.
     """
+    if record:
+        _record_release(package, releases, quiet)
+        return
     from cpcd.release import release
 
     try:
@@ -395,6 +411,18 @@ def release_command(
     except CpcdError as err:
         _fail(err)
     _say(quiet, f"wrote {archive}")
+
+
+def _record_release(package: Path, releases: Path, quiet: bool) -> None:
+    from cpcd.releases import record_version
+
+    try:
+        needs_checkout("release --record", "CHANGELOG.md")
+        version, digest, previous = record_version(package, releases)
+    except CpcdError as err:
+        _fail(err)
+    replaced = f" (was {previous})" if previous and previous != digest else ""
+    _say(quiet, f"recorded {version}: {digest} in {releases}{replaced}")
 
 
 @app.command()
