@@ -434,6 +434,10 @@ def test_datasheet_answers_each_question_and_its_figures_match_the_data():
     confirmed = sum(r["status"] == "confirmed" for r in errata)
     disputed = sum(r["status"] == "disputed" for r in errata)
     assert f"({len(errata)} rows, {confirmed} confirmed and {disputed} disputed)" in text
+    conflicts = [r for r in errata if r["erratum_type"] == "source_conflict"]
+    registry = sum(r["table_name"].startswith("cpec_") for r in conflicts)
+    assert f"{len(conflicts)} of the disputed ones are conflicts between outside\nsources " in text
+    assert f"({registry} of them in the CPEC registry)" in text
     derived = sum(r["is_derived"] == "true" for r in rows("terrorism_statistics"))
     assert (
         f"{['No', 'One', 'Two', 'Three'][derived]} `terrorism_statistics` rows are derived" in text
