@@ -117,6 +117,34 @@ def test_killed_leaves_out_the_attackers():
     assert (consulate["killed"], consulate["attackers_killed"]) == (4, 3)
 
 
+def test_a_suicide_bombing_without_an_attacker_count_says_why():
+    unexplained = [
+        r["incident_id"]
+        for r in rows("security_incidents")
+        if r["attack_type"] == "suicide_bombing" and r["attackers_killed"] is None
+    ]
+    # Hand count: Hub 2007, Dasu 2021, the Quetta Serena hotel 2021 and Karachi airport 2024
+    # are the suicide bombings whose pages give no count of the bombers who died.
+    assert len(unexplained) == 4
+    for incident_id in unexplained:
+        notes = {r["incident_id"]: r for r in rows("security_incidents")}[incident_id]["notes"]
+        assert "bomber" in notes, incident_id
+
+
+def test_claims_and_absent_targets_follow_the_pages():
+    by_id = {r["incident_id"]: r for r in rows("security_incidents")}
+    # Business Today, 20 March 2024: "Majeed Brigade of the proscribed Balochistan Liberation
+    # Army (BLA) has claimed responsibility for the attack".
+    gwadar = by_id["gwadar_port_authority_attack"]
+    assert (gwadar["claim_status"], gwadar["claimed_by"]) == (
+        "claimed",
+        "Balochistan Liberation Army (Majeed Brigade)",
+    )
+    assert "businesstoday.in" in gwadar["notes"]
+    # Quetta Serena hotel, 2021: the Chinese ambassador, the suspected target, was out.
+    assert by_id["quetta_serena_hotel_bombing_2021"]["chinese_target"] == "chinese_target_absent"
+
+
 def test_incidents_are_dated_by_the_local_day():
     by_id = {r["incident_id"]: r for r in rows("security_incidents")}
     # The Karachi airport bomb went off around 23:00 on Sunday 6 October 2024, local time;
