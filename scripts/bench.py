@@ -38,7 +38,8 @@ import time
 from pathlib import Path
 
 from cpcd.derive import duckdb_ddl
-from cpcd.metadata import DERIVED_KEY, load_package
+from cpcd.metadata import DERIVED_KEY
+from cpcd.metadata_load import load_package
 from cpcd.sql import identifier, literal
 from cpcd.types import TYPES
 

@@ -27,8 +27,8 @@ from conftest import (
 
 import cpcd
 from cpcd.build import build
-from cpcd.integrity import verify
 from cpcd.problems import CpcdError
+from cpcd.verify import verify
 
 BIN = Path(sys.executable).parent
 

@@ -45,7 +45,7 @@ def test_first_use_builds_the_current_version_and_removes_older_ones(installed, 
     cache = tmp_path / "cache"
     older = _folder(cache, "0" * 32, marked=True)
     foreign = _folder(cache, "not-cpcds", marked=False)
-    folder = ensure_built(cpcd.paths.exports_dir())
+    folder = ensure_built(cpcd.cache.exports_dir())
     assert installed == [folder]
     assert folder.parent.parent == cache and folder.name == "exports"
     assert (folder / "datapackage.json").is_file()
@@ -56,8 +56,8 @@ def test_first_use_builds_the_current_version_and_removes_older_ones(installed, 
 
 
 def test_the_current_version_is_built_once(installed):
-    first = ensure_built(cpcd.paths.exports_dir())
-    second = ensure_built(cpcd.paths.exports_dir())
+    first = ensure_built(cpcd.cache.exports_dir())
+    second = ensure_built(cpcd.cache.exports_dir())
     assert first == second and installed == [first]
 
 

@@ -15,7 +15,7 @@ from conftest import DESCRIPTOR, copy_package
 import cpcd
 from cpcd.build import build
 from cpcd.derive import arrow_schema, duckdb_ddl, pandas_dtype, pandera_schema
-from cpcd.metadata import load_package
+from cpcd.metadata_load import load_package
 
 
 def pandas_dtypes(table):

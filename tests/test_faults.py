@@ -13,7 +13,7 @@ from conftest import DESCRIPTOR
 
 import cpcd
 from cpcd.build import build
-from cpcd.integrity import verify
+from cpcd.verify import verify
 
 BUILD = [sys.executable, "-m", "cpcd", "build", "--quiet", "--out"]
 

@@ -20,7 +20,7 @@ from conftest import (
 )
 
 from cpcd.descriptor import check_descriptor
-from cpcd.metadata import load_package
+from cpcd.metadata_load import load_package
 from cpcd.problems import CpcdError
 from cpcd.validate import validate
 

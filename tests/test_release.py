@@ -18,8 +18,8 @@ import pytest
 from conftest import ROOT, TABLES, run_cli
 
 from cpcd.build import build
-from cpcd.integrity import verify
 from cpcd.release import release
+from cpcd.verify import verify
 
 
 def build_in(folder: Path, **env: str) -> Path:
@@ -80,7 +80,7 @@ def test_duckdb_content_digest_is_the_same_and_stored_twice(two_builds):
     assert len(digests) == 1
 
 
-def test_created_comes_from_the_changelog_or_source_date_epoch(two_builds, tmp_path, monkeypatch):
+def test_created_comes_from_the_changelog_or_source_date_epoch(two_builds, tmp_path):
     changelog = (ROOT / "CHANGELOG.md").read_text()
     version = json.loads((ROOT / "datapackage.json").read_text())["version"]
     line = next(line for line in changelog.splitlines() if line.startswith(f"## [{version}] - "))
@@ -88,10 +88,27 @@ def test_created_comes_from_the_changelog_or_source_date_epoch(two_builds, tmp_p
         line.rsplit(" ", 1)[1] + "T00:00:00Z"
     )
     # 1700000000 seconds after the epoch is 2023-11-14 22:13:20 UTC.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     out = tmp_path / "epoch"
-    build(ROOT / "datapackage.json", out)
+    build(ROOT / "datapackage.json", out, source_date_epoch=1700000000)
     assert json.loads((out / "datapackage.json").read_text())["created"] == "2023-11-14T22:13:20Z"
+
+
+def test_the_build_command_reads_source_date_epoch_and_refuses_other_text(tmp_path):
+    out = tmp_path / "exports"
+    done = run_cli("build", "--out", str(out), env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert done.returncode == 1
+    assert "SOURCE_DATE_EPOCH: 'yesterday' is not a whole number of seconds" in done.stderr
+    assert not out.exists()
+
+
+def test_a_file_hash_is_its_sha256(tmp_path):
+    from cpcd.hashing import file_sha256
+
+    path = tmp_path / "abc.txt"
+    path.write_bytes(b"abc")
+    # The SHA-256 of "abc", example B.1 of FIPS 180-2.
+    expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert file_sha256(path) == expected
 
 
 def test_verify_passes_on_a_build(two_builds):

@@ -11,7 +11,7 @@ import pytest
 from conftest import DESCRIPTOR, ROOT, run_cli
 
 from cpcd import changelog
-from cpcd.integrity import inputs_digest
+from cpcd.build_inputs import inputs_digest
 from cpcd.releases import read
 
 RELEASES = ROOT / "releases.json"

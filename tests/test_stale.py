@@ -12,10 +12,11 @@ from conftest import copy_package, run_cli
 
 import cpcd
 import cpcd.api
-import cpcd.cli
+import cpcd.cli_data
 from cpcd.api import StaleExportsWarning
 from cpcd.build import build
-from cpcd.integrity import STALE_RULE, inputs_digest, is_stale, verify
+from cpcd.build_inputs import STALE_RULE, inputs_digest, is_stale
+from cpcd.verify import verify
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def checkout(tmp_path, monkeypatch, exports):
     descriptor = copy_package(tmp_path)
     out = tmp_path / "exports"
     shutil.copytree(exports, out)
-    for module in (cpcd.api, cpcd.cli):
+    for module in (cpcd.api, cpcd.cli_data):
         monkeypatch.setattr(module, "DESCRIPTOR", descriptor)
         monkeypatch.setattr(module, "exports_dir", lambda: out)
         monkeypatch.setattr(

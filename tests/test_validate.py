@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import DESCRIPTOR, FACT_TABLES, copy_package, source_field_names
 
-from cpcd.metadata import load_package
+from cpcd.metadata_load import load_package
 from cpcd.read import read_table
 from cpcd.validate import edtf_bounds, iso_bounds, validate
 

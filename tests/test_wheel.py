@@ -136,7 +136,7 @@ def test_the_exports_are_built_in_the_user_cache_not_in_site_packages(venv, inst
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) == len(installed["frames"]["errata"]["rows"])
-    assert not list(venv.purelib.glob("cpcd*/**/exports"))
+    assert not list(venv.purelib.glob("cpcd*/**/exports/datapackage.json"))  # no built export
 
 
 def test_a_reinstall_with_one_changed_cell_serves_that_cell(venv, installed, tmp_path):

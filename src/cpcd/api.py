@@ -14,10 +14,11 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpcd.cache import ensure_built
-from cpcd.integrity import STALE_RULE, is_stale
-from cpcd.metadata import Package, load_package
-from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, exports_dir, is_checkout_exports
+from cpcd.build_inputs import STALE_RULE, is_stale
+from cpcd.cache import ensure_built, exports_dir
+from cpcd.metadata import Package
+from cpcd.metadata_load import load_package
+from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, is_checkout_exports
 from cpcd.problems import CpcdError
 
 if TYPE_CHECKING:

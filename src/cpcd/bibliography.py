@@ -7,6 +7,7 @@ BibLaTeX maps the CSL types to its entry types, ``@online`` for web pages.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -132,3 +133,9 @@ def bibtex(sources: pd.DataFrame) -> str:
         fields += [Field(key, value) for key, value in verbatim_fields if value]
         library.add(Entry(entry_type, row["source_id"], fields))
     return bibtexparser.write_string(library)
+
+
+def write_bibliography(sources: pd.DataFrame, out: Path) -> None:
+    """``sources.csl.json`` (CSL-JSON) and ``sources.bib`` (BibLaTeX) from the sources table."""
+    (out / "sources.csl.json").write_text(csl_json(sources), encoding="utf-8")
+    (out / "sources.bib").write_text(bibtex(sources), encoding="utf-8")

@@ -4,21 +4,36 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cpcd.build_inputs import inputs_digest
 from cpcd.export import canonical, write_exports
-from cpcd.integrity import inputs_digest
 from cpcd.problems import CpcdError
+from cpcd.release_date import created
 from cpcd.validate import Result, validate
 
 
-def build(descriptor: Path, out: Path, data_dir: Path | None = None) -> Result:
-    """Validate ``data_dir`` (default: the descriptor's data) and export it to ``out``."""
+def validated(
+    descriptor: Path, data_dir: Path | None = None, refused: str = "the exports were not changed"
+) -> Result:
+    """The validated tables of ``data_dir`` (default: the descriptor's data), each in
+    canonical order; data that does not validate is refused, the error saying ``refused``."""
     result = validate(descriptor, data_dir)
     if not result.ok:
-        raise CpcdError(
-            "validation failed; the exports were not changed", result.problems, result.notices
-        )
+        raise CpcdError(f"validation failed; {refused}", result.problems, result.notices)
     for item in result.data.values():
         item.frame = canonical(item.frame, item.table)
+    return result
+
+
+def build(
+    descriptor: Path,
+    out: Path,
+    data_dir: Path | None = None,
+    source_date_epoch: int | None = None,
+) -> Result:
+    """Validate ``data_dir`` (default: the descriptor's data) and export it to ``out``;
+    ``source_date_epoch`` stands for the release date as the exports' ``created`` time."""
+    result = validated(descriptor, data_dir)
     frames = {name: item.frame for name, item in result.data.items()}
-    write_exports(result.package, frames, out, inputs_digest(descriptor, data_dir))
+    stamp = created(result.package, source_date_epoch)
+    write_exports(result.package, frames, out, inputs_digest(descriptor, data_dir), stamp)
     return result

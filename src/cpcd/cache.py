@@ -1,7 +1,8 @@
-"""The per-user cache of an installed cpcd: exports built on first use, one data version kept.
+"""Where the exports are read from, and the per-user cache of an installed cpcd: exports
+built on first use, one data version kept.
 
 Each version of the packaged data is built into ``<cache>/<digest>/exports``
-(:func:`cpcd.paths.exports_dir`). A folder cpcd made there holds a marker file;
+(:func:`exports_dir`). A folder cpcd made there holds a marker file;
 once the current version is built, the other folders with that marker are
 removed, so upgrades do not pile up copies. Folders without the marker are
 never touched.
@@ -9,16 +10,37 @@ never touched.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-from cpcd.paths import DESCRIPTOR, cache_dir, is_checkout
+from cpcd.build_inputs import inputs_digest
+from cpcd.paths import DESCRIPTOR, ROOT, is_checkout
 
 MARKER = ".cpcd-cache"
 MARKER_TEXT = (
     "Made by cpcd: the exports of one version of its packaged data. cpcd removes this folder "
     "when it builds another version.\n"
 )
+
+
+def cache_dir() -> Path:
+    """The per-user cache where an installed cpcd builds its exports (never site-packages)."""
+    from platformdirs import user_cache_path
+
+    return Path(os.environ.get("CPCD_CACHE") or user_cache_path("cpcd", appauthor=False))
+
+
+def exports_dir() -> Path:
+    """The built exports: ``$CPCD_EXPORTS`` if set; in a checkout, ``exports/``; when
+    installed, a folder of the per-user cache named by the digest of the packaged data,
+    so that other data (an upgrade, a reinstall) never meets exports built before."""
+    if os.environ.get("CPCD_EXPORTS"):
+        return Path(os.environ["CPCD_EXPORTS"])
+    if is_checkout():
+        return ROOT / "exports"
+    digest = inputs_digest(DESCRIPTOR).removeprefix("sha256:")
+    return cache_dir() / digest[:32] / "exports"
 
 
 def ensure_built(folder: Path) -> Path:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from cpcd.metadata import Field, Package, Table
-from cpcd.problems import CpcdError
 from cpcd.text import markdown_cell, number_text
 from cpcd.types import TYPES
 
@@ -114,11 +113,8 @@ def render(package: Package, frames: dict[str, pd.DataFrame]) -> str:
 
 def generate(descriptor: Path) -> str:
     """The dictionary for the package at ``descriptor``; refuses data that does not validate."""
-    from cpcd.export import canonical
-    from cpcd.validate import validate
+    from cpcd.build import validated
 
-    result = validate(descriptor)
-    if not result.ok:
-        raise CpcdError("validation failed; the data dictionary was not written", result.problems)
-    frames = {name: canonical(item.frame, item.table) for name, item in result.data.items()}
+    result = validated(descriptor, refused="the data dictionary was not written")
+    frames = {name: item.frame for name, item in result.data.items()}
     return render(result.package, frames)

@@ -9,14 +9,13 @@ changed field with its old and new value.
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from cpcd.metadata import load_package
+from cpcd.metadata_load import load_package
 from cpcd.problems import CpcdError
 
 # The tables are compared, not the views: an old revision's views need not meet the rules
@@ -44,13 +43,8 @@ def resolve(ref: str, repo: Path, workdir: Path) -> Path:
         tar.extractall(target, filter="data")
     from cpcd.build import build
 
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = saved or "0"  # a revision's release date does not matter here
-    try:
-        build(target / "datapackage.json", target / "exports")
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
+    # A revision's release date does not matter here, and it may have none.
+    build(target / "datapackage.json", target / "exports", source_date_epoch=0)
     return target / "exports"
 
 

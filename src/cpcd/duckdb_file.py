@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cpcd.catalogue import package_views
+from cpcd.content_digest import METADATA_TABLE, content_digest
 from cpcd.derive import duckdb_ddl
-from cpcd.integrity import METADATA_TABLE, content_digest
 from cpcd.metadata import Package
 from cpcd.paths import DUCKDB_FILE
 from cpcd.sql import identifier, literal

@@ -8,9 +8,7 @@ the DuckDB file :mod:`cpcd.duckdb_file`'s.
 from __future__ import annotations
 
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +16,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cpcd import changelog
-from cpcd.bibliography import bibtex, csl_json
+from cpcd.bibliography import write_bibliography
+from cpcd.build_inputs import INPUTS_KEY
+from cpcd.checksums import write_sums
+from cpcd.content_digest import DIGEST_KEY
 from cpcd.csv_text import write_csv
 from cpcd.derive import arrow_schema
 from cpcd.duckdb_file import write_duckdb
-from cpcd.integrity import DIGEST_KEY, INPUTS_KEY, sha256, write_sums
+from cpcd.hashing import file_sha256
 from cpcd.metadata import FIELDS_KEY, VIEW_KEY, Package, Table
 from cpcd.paths import DUCKDB_FILE
-from cpcd.problems import CpcdError
 from cpcd.statfiles import SPSS_DIR, STATA_DIR, write_stat_files
 from cpcd.swap import checkpoint, replaced_directory
 from cpcd.workbook import WORKBOOK_FILE, write_workbook
@@ -57,30 +56,6 @@ def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def created(package: Package) -> str:
-    """Build time from SOURCE_DATE_EPOCH, else the release date of this version in the changelog.
-
-    Never the clock, so that two builds of one commit are byte-identical.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    path = package.descriptor_path.parent / "CHANGELOG.md"
-    release = changelog.read(path).release(package.version)
-    if release is not None and release.date:
-        return f"{release.date}T00:00:00Z"
-    raise CpcdError(
-        f"{path}: no release entry '## [{package.version}] - YYYY-MM-DD' for this version; "
-        "add one or set SOURCE_DATE_EPOCH"
-    )
-
-
-def write_bibliography(sources: pd.DataFrame, out: Path) -> None:
-    """``sources.csl.json`` (CSL-JSON) and ``sources.bib`` (BibLaTeX) from the sources table."""
-    (out / "sources.csl.json").write_text(csl_json(sources), encoding="utf-8")
-    (out / "sources.bib").write_text(bibtex(sources), encoding="utf-8")
-
-
 def _file(out: Path, path: str, **about: Any) -> dict[str, Any]:
     """A resource for the file at ``out/path``: its description, size and sha256.
 
@@ -90,18 +65,18 @@ def _file(out: Path, path: str, **about: Any) -> dict[str, Any]:
     resource = {**about, "path": path, "scheme": "file"}
     if about.get("format") != "parquet":
         resource["bytes"] = (out / path).stat().st_size
-    return {**resource, "hash": f"sha256:{sha256(out / path)}"}
+    return {**resource, "hash": f"sha256:{file_sha256(out / path)}"}
 
 
 def export_descriptor(
-    package: Package, out: Path, digest: str, views: dict[str, dict]
+    package: Package, out: Path, digest: str, views: dict[str, dict], created: str
 ) -> dict[str, Any]:
     """The exports' datapackage.json: every file shipped, with its size and sha256. Each table
     and view as CSV and Parquet with its Table Schema inline, the bibliography files and the
     DuckDB file."""
     # The schemas are written out whole below: the shared fields file is not needed there.
     descriptor = {k: v for k, v in package.descriptor.items() if k not in ("resources", FIELDS_KEY)}
-    descriptor["created"] = created(package)
+    descriptor["created"] = created
     resources = []
     csv_about = {"type": "table", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
     parquet_about = {"type": "table", "format": "parquet", "mediatype": PARQUET_MEDIATYPE}
@@ -193,15 +168,18 @@ def _parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_exports(
-    package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str
+    package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str, created: str
 ) -> None:
     """Write every export into ``out``, replacing the previous one whole; ``inputs`` is the
-    digest of what they were built from (:func:`cpcd.integrity.inputs_digest`)."""
+    digest of what they were built from (:func:`cpcd.build_inputs.inputs_digest`), ``created``
+    the time they say they were made (:func:`cpcd.release_date.created`)."""
     with replaced_directory(out) as new:
-        _write_all(package, frames, new, inputs)
+        _write_all(package, frames, new, inputs, created)
 
 
-def _write_all(package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str) -> None:
+def _write_all(
+    package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str, created: str
+) -> None:
     (out / "csv").mkdir()
     (out / "parquet").mkdir()
     for name, table in package.tables.items():
@@ -212,17 +190,17 @@ def _write_all(package: Package, frames: dict[str, pd.DataFrame], out: Path, inp
     # a second thread while this one writes the CSV files; both run mostly outside
     # Python's lock, so two cores share the work.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        database = pool.submit(write_duckdb, package, out, created(package))
+        database = pool.submit(write_duckdb, package, out, created)
         for name, table in package.tables.items():
             with (out / "csv" / f"{name}.csv").open("wb") as fh:
                 write_csv(frames[name], table, fh)
         if "sources" in frames:
             write_bibliography(frames["sources"], out)
-        write_stat_files(package, out, created(package))
+        write_stat_files(package, out, created)
         digest, views = database.result()
-    write_workbook(package, out, views, created(package))
+    write_workbook(package, out, views, created)
     checkpoint("csv and duckdb")
-    descriptor = export_descriptor(package, out, digest, views)
+    descriptor = export_descriptor(package, out, digest, views, created)
     descriptor[DIGEST_KEY] = digest
     descriptor[INPUTS_KEY] = inputs
     (out / "datapackage.json").write_text(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cpcd.metadata import VIEW_KEY, read_json
+from cpcd.metadata import VIEW_KEY
+from cpcd.metadata_load import read_json
 from cpcd.problems import CpcdError
 
 

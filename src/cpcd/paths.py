@@ -1,4 +1,4 @@
-"""Where the package descriptor and the exports live.
+"""Where the package descriptor, its docs and a checkout's exports live.
 
 The descriptor, schemas, CSVs and views travel as the ``cpcd_data`` package (the
 repository root in a checkout or an editable install, package data in a wheel).
@@ -7,7 +7,6 @@ repository root in a checkout or an editable install, package data in a wheel).
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 
@@ -15,7 +14,8 @@ def _package_data() -> Path:
     spec = importlib.util.find_spec("cpcd_data")
     if spec is not None and spec.submodule_search_locations:
         return Path(next(iter(spec.submodule_search_locations)))
-    return Path(__file__).resolve().parents[2]  # a source tree that is not installed
+    # A source tree that is not installed: the folder above this file that holds the data.
+    return next(p for p in Path(__file__).resolve().parents if (p / "datapackage.json").is_file())
 
 
 ROOT = _package_data()
@@ -35,27 +35,6 @@ def is_checkout() -> bool:
 def is_checkout_exports(folder: Path) -> bool:
     """Whether ``folder`` is the checkout's own ``exports/``, the one held to its data."""
     return is_checkout() and Path(folder).resolve() == (ROOT / "exports").resolve()
-
-
-def cache_dir() -> Path:
-    """The per-user cache where an installed cpcd builds its exports (never site-packages)."""
-    from platformdirs import user_cache_path
-
-    return Path(os.environ.get("CPCD_CACHE") or user_cache_path("cpcd", appauthor=False))
-
-
-def exports_dir() -> Path:
-    """The built exports: ``$CPCD_EXPORTS`` if set; in a checkout, ``exports/``; when
-    installed, a folder of the per-user cache named by the digest of the packaged data,
-    so that other data (an upgrade, a reinstall) never meets exports built before."""
-    if os.environ.get("CPCD_EXPORTS"):
-        return Path(os.environ["CPCD_EXPORTS"])
-    if is_checkout():
-        return ROOT / "exports"
-    from cpcd.integrity import inputs_digest
-
-    digest = inputs_digest(DESCRIPTOR).removeprefix("sha256:")
-    return cache_dir() / digest[:32] / "exports"
 
 
 def needs_checkout(command: str, what: str) -> None:

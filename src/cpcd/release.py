@@ -11,13 +11,13 @@ DuckDB file is left out because DuckDB does not write byte-identical files;
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
 import tarfile
 from datetime import datetime
 from pathlib import Path
 
+from cpcd.hashing import file_sha256
 from cpcd.paths import DUCKDB_FILE
 from cpcd.problems import CpcdError
 
@@ -64,7 +64,7 @@ def release(exports: Path, project: Path, out: Path) -> Path:
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
     ):
         gz.write(buffer.getvalue())
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    digest = file_sha256(archive)
     (out / f"{archive.name}.sha256").write_text(f"{digest}  {archive.name}\n", encoding="utf-8")
     return archive
 

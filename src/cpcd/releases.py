@@ -1,7 +1,7 @@
 """The record of released versions: each version's inputs digest, in ``releases.json``.
 
 A version number names one dataset: the descriptor, schemas, CSVs and views it was
-released with, summed up by :func:`cpcd.integrity.inputs_digest`. Recording that
+released with, summed up by :func:`cpcd.build_inputs.inputs_digest`. Recording that
 digest when a version is released lets the test suite tell when the data under a
 released number changes, which must instead become a new version.
 """
@@ -67,7 +67,7 @@ def record_version(descriptor: Path, path: Path) -> tuple[str, str, str | None]:
     entry: the number is then released and names these inputs. Returns the version, its
     digest and the digest it replaced, if any."""
     from cpcd import changelog
-    from cpcd.integrity import inputs_digest
+    from cpcd.build_inputs import inputs_digest
 
     try:
         version = json.loads(descriptor.read_text(encoding="utf-8"))["version"]

@@ -1,20 +1,23 @@
 """Replace a directory whole: readers see the previous one or the new one, never half.
 
 The new directory is written beside the old one and put in place by two
-renames. Builds into the same place take turns (a lock), and a build killed at
-any point harms nothing: the next one puts a moved-aside export back and
-removes what was left over.
+renames. Builds into the same place take turns (a lock file, by ``filelock``, which
+works on every platform), and a build killed at any point harms nothing: the
+next one puts a moved-aside export back and removes what was left over.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from filelock import FileLock
 
 KILL_AT = "CPCD_KILL_AT"  # a test hook: the build kills itself at the named checkpoint
 
@@ -30,7 +33,7 @@ def replaced_directory(out: Path) -> Iterator[Path]:
     """A new empty directory to fill; put at ``out`` when the block ends without error."""
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(out.parent):
+    with FileLock(_lock_path(out)):
         _recover(out)
         _remove_leftovers(out)
         new = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -41,17 +44,11 @@ def replaced_directory(out: Path) -> Iterator[Path]:
             shutil.rmtree(new, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _exclusive(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` so that builds into it take turns."""
-    import fcntl
-
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+def _lock_path(out: Path) -> Path:
+    """The lock file of builds into ``out``: in the temporary folder, named by ``out``'s path,
+    so that the folder readers see holds nothing but the directories themselves."""
+    name = hashlib.sha256(os.fsencode(out)).hexdigest()[:32]
+    return Path(tempfile.gettempdir()) / f"cpcd-{name}.lock"
 
 
 def _recover(out: Path) -> None:

@@ -22,7 +22,8 @@ import pandera.pandas as pandera
 
 from cpcd.derive import pandera_schema
 from cpcd.descriptor import check_descriptor
-from cpcd.metadata import Package, load_package
+from cpcd.metadata import Package
+from cpcd.metadata_load import load_package
 from cpcd.problems import CpcdError, Problem
 from cpcd.read import TableData, read_table
 from cpcd.text import cell_text, key_text

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from cpcd.metadata import VIEW_KEY, Package, Table, load_package
+from cpcd.metadata import VIEW_KEY, Package, Table
+from cpcd.metadata_load import load_package
 from cpcd.problems import CpcdError
 
 TIMELINE_VIEW = "timeline"

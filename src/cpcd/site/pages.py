@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cpcd import changelog
+from cpcd.hashing import file_sha256
 from cpcd.paths import DUCKDB_FILE
 from cpcd.site.context import Link, frame
 from cpcd.site.model import Site, slug
@@ -31,9 +31,7 @@ def copy_downloads(exports: Path, files: dict[str, bytes]) -> list[Download]:
             continue
         data = path.read_bytes()
         files[f"downloads/{name}"] = data
-        found.append(
-            Download(f"downloads/{name}", name, len(data), hashlib.sha256(data).hexdigest())
-        )
+        found.append(Download(f"downloads/{name}", name, len(data), file_sha256(path)))
     return found
 
 
