@@ -82,7 +82,8 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
 
 def _views(folder: Path) -> dict[str, str]:
     """The views an export holds (``cpcd:view`` resources), by name: their Parquet files."""
-    from cpcd.metadata import VIEW_KEY, read_json
+    from cpcd.metadata import VIEW_KEY
+    from cpcd.metadata_load import read_json
 
     return {
         resource["name"].removesuffix("_parquet"): resource["path"]
