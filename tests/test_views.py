@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv as csv_module
+import datetime as dt
+import io
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -507,6 +511,55 @@ def test_timeline(exports):
     assert list(got["date_start"]) == sorted(got["date_start"])
     assert got.iloc[0]["row_id"] == "diplomatic_relations_established"
     assert (got["year"] == got["date_start"].dt.year).all()
+
+
+def _reference_cell(value) -> str:
+    """A DuckDB value as the exports' CSV files write it, by their documented rules: the
+    empty cell for a missing value, true/false, whole numbers without a decimal point,
+    dates as YYYY-MM-DD and times in UTC as YYYY-MM-DDTHH:MM:SSZ."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_view_csv_is_written_as_the_table_csvs_are(exports, name):
+    """Python's csv module (minimal quoting, LF line ends) over the view's rows gives the
+    exported file byte for byte."""
+    cursor = cpcd.connect(exports).execute(f"select * from {name}")
+    expected = io.StringIO()
+    writer = csv_module.writer(expected, lineterminator="\n")
+    writer.writerow([d[0] for d in cursor.description])
+    writer.writerows([_reference_cell(v) for v in row] for row in cursor.fetchall())
+    written = (exports / "views" / f"{name}.csv").read_bytes()
+    assert written == expected.getvalue().encode("utf-8")
+
+
+def test_a_number_reads_the_same_in_a_view_csv_and_its_table_csv(exports):
+    """The annual counts of attacks are terrorism_statistics values passed through: each
+    reads in terrorism_annual.csv as in terrorism_statistics.csv (664, never 664.0)."""
+    with (exports / "csv" / "terrorism_statistics.csv").open(encoding="utf-8", newline="") as fh:
+        table = [
+            r["value"]
+            for r in csv_module.DictReader(fh)
+            if r["in_paper"] == "false"
+            and r["indicator"] == "terrorist_attacks"
+            and r["area_code"] == "PK"
+            and r["period_start"].endswith("-01-01")
+            and r["period_end"] == r["period_start"][:4] + "-12-31"
+        ]
+    with (exports / "views" / "terrorism_annual.csv").open(encoding="utf-8", newline="") as fh:
+        in_view = [r["terrorist_attacks"] for r in csv_module.DictReader(fh)]
+    assert Counter(t for t in in_view if t) == Counter(table)
+    assert "800" in table  # picss_terrorist_attacks_2024 in data/
 
 
 def test_a_view_column_without_a_description_is_reported(tmp_path):
