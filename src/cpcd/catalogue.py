@@ -90,7 +90,7 @@ def _source_is_paper(table: Table) -> str:
     provenance = table.provenance
     if provenance is None:
         return "false"
-    return f"coalesce({identifier(provenance.source)} = {literal(provenance.paper_source)}, false)"
+    return f"{identifier(provenance.source)} = {literal(provenance.paper_source)}"
 
 
 def fact_rows_sql(package: Package) -> str:
