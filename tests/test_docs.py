@@ -393,6 +393,40 @@ def test_security_figure_has_a_year_tick_under_every_bar(exports):
     assert points <= {int(t.get_text()) for t in trend.get_xticklabels()}
 
 
+def test_security_trend_breaks_where_a_compiler_gives_no_figure(exports):
+    """Each compiler's line holds its national yearly counts from data/ and is broken (NaN)
+    in every year between its first and last in which it gives none."""
+    from cpcd.figures import security
+
+    trend = security(exports).axes[2]
+    lines = [line for line in trend.get_lines() if not line.get_label().startswith("_")]
+    counts = [
+        r
+        for r in text_rows("terrorism_statistics")
+        if r["in_paper"] == "false"
+        and r["indicator"] == "terrorist_attacks"
+        and r["area_code"] == "PK"
+        and r["period_start"].endswith("-01-01")
+        and r["period_end"] == r["period_start"][:4] + "-12-31"
+    ]
+    gaps = 0
+    for line in lines:
+        given = {
+            int(r["period_start"][:4]): float(r["value"])
+            for r in counts
+            if r["compiling_organisation"] == line.get_label()
+        }
+        drawn = dict(zip(line.get_xdata(), line.get_ydata(), strict=True))
+        assert {x: y for x, y in drawn.items() if not math.isnan(y)} == given
+        missing = set(range(min(given), max(given) + 1)) - set(given)
+        broken = {x for x, y in drawn.items() if math.isnan(y) and min(given) <= x <= max(given)}
+        assert broken == missing
+        gaps += len(missing)
+    assert len(lines) == 3
+    # Hand count from data/: PIPS gives no figure for 2012.
+    assert gaps >= 1
+
+
 def test_figures_follow_the_data(drawn, tmp_path):
     """One launch fewer gives another launch figure and the same others."""
     from cpcd.build import build

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from cpcd.text import cell_text
+
 # CSL type -> BibLaTeX entry type, the field that holds `publisher`, and fixed fields.
 BIBLATEX_TYPES: dict[str, tuple[str, str, dict[str, str]]] = {
     "article-journal": ("article", "publisher", {}),
@@ -38,12 +40,6 @@ LATEX_SPECIALS = {
 }
 
 
-def _text(value: Any) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    return str(value)
-
-
 def date_parts(edtf: str | None) -> dict[str, list[list[int]]] | None:
     """A CSL date from EDTF text at its own precision (``2024`` -> [[2024]])."""
     if not edtf:
@@ -60,7 +56,7 @@ def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
     items = []
     for row in sources.to_dict("records"):
         item: dict[str, Any] = {"id": row["source_id"], "type": row["csl_type"]}
-        names = authors(_text(row.get("authors")))
+        names = authors(cell_text(row.get("authors")))
         if names:
             item["author"] = [{"literal": name} for name in names]
         for column, variable in (
@@ -75,11 +71,11 @@ def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
             ("language", "language"),
             ("note", "note"),
         ):
-            value = _text(row.get(column))
+            value = cell_text(row.get(column))
             if value:
                 item[variable] = value
         for column, variable in (("issued", "issued"), ("accessed_edtf", "accessed")):
-            parts = date_parts(_text(row.get(column)))
+            parts = date_parts(cell_text(row.get(column)))
             if parts:
                 item[variable] = parts
         items.append(item)
@@ -110,22 +106,22 @@ def bibtex(sources: pd.DataFrame) -> str:
     for row in sources.to_dict("records"):
         entry_type, publisher_field, extra = BIBLATEX_TYPES[row["csl_type"]]
         text_fields = [
-            ("title", _text(row["title"])),
-            ("author", " and ".join(authors(_text(row.get("authors"))))),
-            (publisher_field, _text(row.get("publisher"))),
-            ("journaltitle", _text(row.get("container_title"))),
-            ("volume", _text(row.get("volume"))),
-            ("number", _text(row.get("issue"))),
-            ("pages", _text(row.get("page"))),
-            ("note", _text(row.get("note"))),
+            ("title", cell_text(row["title"])),
+            ("author", " and ".join(authors(cell_text(row.get("authors"))))),
+            (publisher_field, cell_text(row.get("publisher"))),
+            ("journaltitle", cell_text(row.get("container_title"))),
+            ("volume", cell_text(row.get("volume"))),
+            ("number", cell_text(row.get("issue"))),
+            ("pages", cell_text(row.get("page"))),
+            ("note", cell_text(row.get("note"))),
             *extra.items(),
         ]
         verbatim_fields = [
-            ("date", _text(row.get("issued"))),
-            ("urldate", _text(row.get("accessed_edtf"))),
-            ("url", _text(row.get("url"))),
-            ("doi", _text(row.get("doi"))),
-            ("langid", LANGIDS.get(_text(row.get("language")) or "")),
+            ("date", cell_text(row.get("issued"))),
+            ("urldate", cell_text(row.get("accessed_edtf"))),
+            ("url", cell_text(row.get("url"))),
+            ("doi", cell_text(row.get("doi"))),
+            ("langid", LANGIDS.get(cell_text(row.get("language")) or "")),
         ]
         fields = [
             Field(key, encoder.unicode_to_latex(value)) for key, value in text_fields if value

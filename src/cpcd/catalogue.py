@@ -24,6 +24,8 @@ FACT_ROWS_COLUMNS = {
     "supplement_source_id": "A second work the row takes values from, if any.",
     "citation_number": "The paper's reference number [n] the row rests on, if any.",
     "in_paper": "True when the paper states the row's fact.",
+    "source_is_paper": "True when source_id is the paper itself, the source its table's "
+    "cpcd:provenance names as paperSource; false for a table that names none.",
     "year": "Calendar year of the row's date (its table's cpcd:dateField), if it has one.",
 }
 
@@ -83,6 +85,14 @@ def _date_parts(table: Table) -> dict[str, str] | None:
     }
 
 
+def _source_is_paper(table: Table) -> str:
+    """SQL for whether a row cites the paper itself, by its table's declared paperSource."""
+    provenance = table.provenance
+    if provenance is None:
+        return "false"
+    return f"{identifier(provenance.source)} = {literal(provenance.paper_source)}"
+
+
 def fact_rows_sql(package: Package) -> str:
     branches = []
     for name in package.by_role("fact"):
@@ -96,6 +106,7 @@ def fact_rows_sql(package: Package) -> str:
             f"{_column(table, 'supplement_source_id', 'varchar')} as supplement_source_id",
             f"{_column(table, 'citation_number', 'integer')} as citation_number",
             f"{_column(table, 'in_paper', 'boolean')} as in_paper",
+            f"{_source_is_paper(table)} as source_is_paper",
             f"{year} as year",
         ]
         branches.append(f"select {', '.join(columns)} from {identifier(name)}")

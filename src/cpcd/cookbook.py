@@ -8,12 +8,11 @@ longer match, so the cookbook cannot silently go out of date.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cpcd.text import markdown_cell
+from cpcd.text import MISSING, cell_text, markdown_cell
 
 if TYPE_CHECKING:
     import duckdb
@@ -39,18 +38,8 @@ def parse(text: str) -> list[Query]:
 
 
 def cell(value: Any) -> str:
-    """A value as the cookbook prints it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return markdown_cell(str(value))
+    """A value as the cookbook prints it: as the CSV files write it, safe in a table cell."""
+    return markdown_cell(cell_text(value) or MISSING)
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str) -> str:

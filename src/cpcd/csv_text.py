@@ -1,13 +1,17 @@
-"""The canonical CSV text of a table: UTF-8, LF line ends, a header, minimal quoting.
+"""The canonical CSV text of a table or a view: UTF-8, LF line ends, a header, minimal
+quoting.
 
 A missing value is the empty cell. Cells are formatted by their type (see
 :mod:`cpcd.types`) and joined column by column with Arrow's string kernels:
-at a million rows a row-by-row writer is the slowest step of a build.
+at a million rows a row-by-row writer is the slowest step of a build. Tables
+and views are written by the same function, so every CSV file of the exports
+writes a value the same way.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import BinaryIO
 
 import numpy as np
@@ -15,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cpcd.metadata import Table
+from cpcd.metadata import Field, Table
 from cpcd.text import MISSING
 from cpcd.types import TYPES
 
@@ -25,9 +29,9 @@ from cpcd.types import TYPES
 NEEDS_QUOTES = '[,"\n\r]'
 
 
-def text_table(frame: pd.DataFrame, table: Table) -> pa.Table:
-    """Every column as text (null where missing), in schema order."""
-    return pa.table({f.name: TYPES[f.type].write(frame[f.name]) for f in table.fields})
+def text_table(frame: pd.DataFrame, fields: Sequence[Field]) -> pa.Table:
+    """Every column as text (null where missing), in the fields' order."""
+    return pa.table({f.name: TYPES[f.type].write(frame[f.name]) for f in fields})
 
 
 def _large(text: str) -> pa.Scalar:
@@ -56,15 +60,20 @@ def _values(strings: pa.Array) -> bytes:
 
 
 def write_csv(frame: pd.DataFrame, table: Table, out: BinaryIO) -> None:
-    """Write the canonical CSV of ``frame`` to ``out``: the text Python's csv writer gives,
-    with a carriage return quoted too. Written chunk by chunk, never whole in memory."""
-    out.write((",".join(table.field_names) + "\n").encode("utf-8"))
+    """Write the canonical CSV of a table's ``frame`` to ``out`` (see :func:`write_fields`)."""
+    write_fields(frame, table.fields, out)
+
+
+def write_fields(frame: pd.DataFrame, fields: Sequence[Field], out: BinaryIO) -> None:
+    """Write the canonical CSV of ``frame``'s ``fields`` to ``out``: the text Python's csv
+    writer gives, with a carriage return quoted too. Written chunk by chunk, never whole in
+    memory."""
+    out.write((",".join(f.name for f in fields) + "\n").encode("utf-8"))
     if frame.empty:
         return
-    columns = text_table(frame, table).columns
+    columns = text_table(frame, fields).columns
     cells = [
-        _cells(column, TYPES[f.type].free_text)
-        for column, f in zip(columns, table.fields, strict=True)
+        _cells(column, TYPES[f.type].free_text) for column, f in zip(columns, fields, strict=True)
     ]
     # The last cell carries the line end, so the rows are joined in one pass.
     cells[-1] = pc.binary_join_element_wise(cells[-1], _large(""), _large("\n"))

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpcd.api import load
+from cpcd.api import connect, load
 from cpcd.files import replace_file
 from cpcd.problems import CpcdError
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -157,14 +158,62 @@ def agricultural_projects(exports: Path | None) -> Figure:
     return figure
 
 
-PROVINCES = {
-    "PK-BA": "Balochistan",
-    "PK-KP": "Khyber Pakhtunkhwa",
-    "PK-SD": "Sindh",
-    "PK-PB": "Punjab",
-    "PK-IS": "Islamabad",
-    "PK-GB": "Gilgit-Baltistan",
-}
+def area_name(code: str) -> str:
+    """An ISO 3166-2 subdivision or ISO 3166-1 country by its name, codes joined by '+'
+    as names joined by ' and '."""
+    import pycountry
+
+    names = []
+    for part in code.split("+"):
+        area = pycountry.subdivisions.get(code=part) or pycountry.countries.get(alpha_2=part)
+        names.append(area.name if area is not None else part)
+    return " and ".join(names)
+
+
+def _annual_attacks(exports: Path | None) -> pd.DataFrame:
+    """Each compiler's yearly count of attacks nationwide, from the terrorism_annual view."""
+    with connect(exports) as con:
+        return con.sql(
+            "select compiling_organisation, year, terrorist_attacks as attacks, "
+            "terrorist_attacks_qualifier as qualifier, "
+            "terrorist_attacks_other_figures as other_figures "
+            "from terrorism_annual where terrorist_attacks is not null"
+        ).df()
+
+
+def _trend(ax: Axes, annual: pd.DataFrame) -> None:
+    """One line per compiler over every year of the panel, broken where it gives no figure;
+    an open marker for a bound or an approximate figure, a cross for another report's."""
+    years = list(range(int(annual["year"].min()), int(annual["year"].max()) + 1))
+    for i, (compiler, series) in enumerate(annual.groupby("compiling_organisation", sort=True)):
+        color = PALETTE[i + 2]
+        by_year = series.set_index("year")
+        line = by_year["attacks"].reindex(years)  # a year without a figure is a gap (NaN)
+        ax.plot(years, line.to_numpy(dtype=float), "-", color=color, label=str(compiler))
+        exact = by_year["qualifier"] == "exact"
+        for points, face in ((by_year[exact], color), (by_year[~exact], "white")):
+            ax.plot(points.index, points["attacks"], "o", color=color, markerfacecolor=face)
+        others = [
+            (year, float(figure))
+            for year, text in by_year["other_figures"].dropna().items()
+            for figure in str(text).split("; ")
+        ]
+        if others:
+            ax.plot(*zip(*others, strict=True), "x", color=color, markersize=5)
+    ax.set_xticks(years, [str(y) for y in years], fontsize=7)
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    ax.set_ylabel("terrorist attacks a year")
+    ax.set_xlabel(
+        "filled: the count; open: a bound or an approximate count (more than, at least, "
+        "about); cross: another report's figure; a gap: no figure for that year",
+        fontsize=7,
+    )
+    ax.legend(fontsize=7, loc="upper right")
+    ax.set_title(
+        "Terrorist attacks in Pakistan a year, by compiler (each counts differently: "
+        "compare years within a line)",
+        fontsize=9,
+    )
 
 
 def security(exports: Path | None) -> Figure:
@@ -174,20 +223,16 @@ def security(exports: Path | None) -> Figure:
 
     incidents = load("security_incidents", exports)
     chinese = incidents[incidents["chinese_target"] != "none"]
-    stats = load("terrorism_statistics", exports)
-    annual = stats[(~stats["in_paper"]) & (stats["indicator"] == "terrorist_attacks")].sort_values(
-        "period_start"
-    )
     years = list(range(int(chinese["year"].min()), int(chinese["year"].max()) + 1))
     figure = Figure(figsize=(10, 8), layout="constrained")
     by_area, by_toll, trend = figure.subplots(3, 1, height_ratios=(3, 2, 3))
     bottom = [0] * len(years)
-    areas = [a for a in PROVINCES if (chinese["area_code"] == a).any()]
+    areas = sorted(chinese["area_code"].dropna().astype(str).unique())
     for i, area in enumerate(areas):
         counts = [
             int(((chinese["area_code"] == area) & (chinese["year"] == y)).sum()) for y in years
         ]
-        by_area.bar(years, counts, bottom=bottom, color=PALETTE[i], label=PROVINCES[area])
+        by_area.bar(years, counts, bottom=bottom, color=PALETTE[i], label=area_name(area))
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     by_area.set_ylabel("incidents")
     by_area.set_ylim(0, max(bottom) * 1.35)  # room above the bars for the legend
@@ -212,25 +257,7 @@ def security(exports: Path | None) -> Figure:
     for axis in (by_area, by_toll):  # a tick under every year's bar
         axis.set_xticks(years, [str(y) for y in years], fontsize=7)
         axis.set_xlim(years[0] - 0.6, years[-1] + 0.6)
-    for i, (compiler, series) in enumerate(annual.groupby("compiling_organisation", observed=True)):
-        trend.plot(
-            series["period_start"].dt.year,
-            series["value"],
-            "o-",
-            color=PALETTE[i + 2],
-            label=str(compiler),
-        )
-    trend_years = range(
-        int(annual["period_start"].dt.year.min()), int(annual["period_start"].dt.year.max()) + 1
-    )
-    trend.set_xticks(list(trend_years), [str(y) for y in trend_years], fontsize=7)
-    trend.set_ylabel("terrorist attacks a year")
-    trend.legend(fontsize=7, loc="upper right")
-    trend.set_title(
-        "Terrorist attacks in Pakistan a year, by compiler (each counts differently: "
-        "compare years within a line)",
-        fontsize=9,
-    )
+    _trend(trend, _annual_attacks(exports))
     return figure
 
 

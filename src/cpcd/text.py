@@ -1,11 +1,15 @@
 """Values as text: how a cell, a key and a number are written wherever cpcd prints one.
 
 One home for these rules, so that the CSV export, problem reports, the diff,
-the data dictionary and the cookbook write the same value the same way.
+the data dictionary, the cookbook, the workbook and the bibliography write the
+same value the same way: as the CSV files write it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pandas as pd
 
 MISSING = ""  # a missing value is the empty cell, in every CSV cpcd reads or writes
@@ -18,15 +22,21 @@ def number_text(value: float) -> str:
 
 
 def cell_text(value: object) -> str | None:
-    """A typed cell as the text a user wrote: dates without a time part, no NaN."""
+    """A typed value as the CSV text a user writes, None when it is missing: true and false,
+    numbers without '.0', dates as YYYY-MM-DD, times in UTC as YYYY-MM-DDTHH:MM:SSZ."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, pd.Timestamp):  # isoformat, not strftime: it pads years before 1000
-        if value.tzinfo is not None:
-            return value.tz_convert("UTC").isoformat().replace("+00:00", "Z")
-        return value.date().isoformat()
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return None if value != value else number_text(value)
+    if isinstance(value, dt.datetime):
+        moment = pd.Timestamp(value)
+        if moment.tzinfo is not None:  # isoformat, not strftime: it pads years before 1000
+            return moment.tz_convert("UTC").isoformat().replace("+00:00", "Z")
+        return moment.date().isoformat()  # pandas holds a date as its midnight
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cpcd.metadata import Field
 from cpcd.problems import CpcdError, Problem
 from cpcd.sql import identifier, literal
 
@@ -82,41 +83,54 @@ def create_views(con: duckdb.DuckDBPyConnection, views: list[View]) -> None:
         raise CpcdError("a view could not be created", problems)
 
 
-def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -> None:
-    """``out/<view>.csv`` and ``out/<view>.parquet`` for readers who do not write SQL."""
-    import pyarrow.parquet as pq
+def view_fields(con: duckdb.DuckDBPyConnection, view: View) -> tuple[Field, ...]:
+    """The view's columns as fields: name, the Table Schema type of their DuckDB type, and
+    their description."""
+    from cpcd.types import from_duckdb
 
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where table_name = ? order by column_index",
+        [view.name],
+    ).fetchall()
+    return tuple(Field(name, from_duckdb(kind), view.columns[name]) for name, kind in columns)
+
+
+def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -> None:
+    """``out/<view>.csv`` and ``out/<view>.parquet`` for readers who do not write SQL; the CSV
+    written as the tables' CSV files are (:mod:`cpcd.csv_text`)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+    from pandas.api.extensions import ExtensionDtype
+
+    from cpcd.csv_text import write_fields
+    from cpcd.derive import pandas_dtype
+    from cpcd.types import TYPES
+
+    nullable = {t.arrow: t.pandas for t in TYPES.values() if isinstance(t.pandas, ExtensionDtype)}
     out.mkdir(parents=True, exist_ok=True)
     for view in views:
-        # Each view runs once; DuckDB writes the CSV from the rows it returned.
+        # Each view runs once; both files are written from the rows it returned.
         table = con.sql(f"SELECT * FROM {identifier(view.name)}").to_arrow_table()
         pq.write_table(
             table.replace_schema_metadata(None), out / f"{view.name}.parquet", compression="zstd"
         )
-        # A file name, not SQL: the path goes to DuckDB's Python API as it is.
-        con.from_arrow(table).write_csv(
-            str(out / f"{view.name}.csv"),
-            header=True,
-            sep=",",
-            timestamp_format="%Y-%m-%dT%H:%M:%SZ",  # as the tables' CSV files write times
-        )
+        fields = view_fields(con, view)
+        # Integers and numbers straight to nullable dtypes, never through float64.
+        rows = table.to_pandas(types_mapper=nullable.get, date_as_object=False)
+        frame = pd.DataFrame({f.name: rows[f.name].astype(pandas_dtype(f)) for f in fields})
+        with (out / f"{view.name}.csv").open("wb") as fh:
+            write_fields(frame, fields, fh)
 
 
 def view_schemas(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, dict]:
     """Each view as a Table Schema: its description and its columns as fields (name, type
     and description)."""
-    from cpcd.types import from_duckdb
-
     schemas = {}
     for view in views:
-        columns = con.execute(
-            "select column_name, data_type from duckdb_columns() "
-            "where table_name = ? order by column_index",
-            [view.name],
-        ).fetchall()
         fields = [
-            {"name": name, "type": from_duckdb(kind), "description": view.columns[name]}
-            for name, kind in columns
+            {"name": f.name, "type": f.type, "description": f.description}
+            for f in view_fields(con, view)
         ]
         schemas[view.name] = {"description": view.description, "fields": fields}
     return schemas

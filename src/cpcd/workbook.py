@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from cpcd.metadata import Package
 from cpcd.problems import CpcdError
 from cpcd.statfiles import codes, stata_name
-from cpcd.text import number_text
+from cpcd.text import cell_text
 
 WORKBOOK_FILE = "cpcd.xlsx"
 # The views a reader of a spreadsheet would want beside the tables.
@@ -70,14 +70,6 @@ def _fits(value: Any, field_type: str) -> bool:
     return True
 
 
-def _csv_text(value: Any, field_type: str) -> str:
-    if field_type == "date":
-        return value.isoformat()
-    if field_type == "datetime":
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return number_text(value) if field_type == "number" else str(value)
-
-
 class _Writer:
     """One workbook being written: its formats, and a check on every cell."""
 
@@ -107,7 +99,7 @@ class _Writer:
             return
         where = f"{sheet.name}!R{row + 1}C{col + 1}"
         if not _fits(value, field_type):  # as the CSV writes it, rather than a wrong number
-            result = sheet.write_string(row, col, _csv_text(value, field_type), self.plain)
+            result = sheet.write_string(row, col, cell_text(value) or "", self.plain)
         elif field_type == "date":
             result = sheet.write_datetime(row, col, value, self.date)
         elif field_type == "datetime":
