@@ -27,6 +27,7 @@ from package_edits import (
     delete_file,
     drop_rows_starting,
     edit_bytes,
+    edit_descriptor,
     edit_header,
     edit_lines,
     edit_schema,
@@ -118,6 +119,22 @@ def _undefined_computed_field(spec: dict) -> None:
     for f in spec["fields"]:
         if f["name"] == "date":
             f["cpcd:edtf"] = {**f.get("cpcd:edtf", {}), "start": "first_day"}
+
+
+def _key_to_a_name(spec: dict) -> None:
+    spec["foreignKeys"][0]["reference"]["fields"] = ["name"]
+
+
+def _category_dropped(spec: dict) -> None:
+    spec["fields"][1]["categories"] = spec["fields"][1]["categories"][:-1]
+
+
+def _date_field_missing(spec: dict) -> None:
+    spec["cpcd:dateField"] = "no_such_date"
+
+
+def _license_without_path(spec: dict) -> None:
+    spec["licenses"] = [{"title": "No name and no path"}]
 
 
 def _quoted_newline(text: str) -> str:
@@ -373,6 +390,34 @@ CASES: list[Case] = [
                "a computed field must be defined in the shared fields file"),
         Expect(f"{EVENTS}.json", None, "date", "first_day",
                "cpcd:edtf.start must name a date field of this table"),
+        metadata=True,
+    ),
+    case(
+        "foreign_key_not_to_a_primary_key", edit_schema(PARTNERS, _key_to_a_name),
+        Expect(f"{PARTNERS}.json", None, "project_id", "name",
+               "foreign key must reference the primary key of agricultural_projects"),
+        metadata=True,
+    ),
+    case(
+        "categories_disagree_with_the_enum", edit_schema("sources", _category_dropped),
+        Expect("sources.json", None, "csl_type", None,
+               "categories must list the enum values in the same order"),
+        metadata=True,
+    ),
+    case(
+        "table_property_names_a_missing_field",
+        edit_schema("context_events", _date_field_missing),
+        Expect("context_events.json", None, None, "no_such_date",
+               "a table property names a field this table does not have"),
+        metadata=True,
+    ),
+    # What cpcd can read but the Data Package standard rejects; reported alone, before the
+    # schemas are read.
+    case(
+        "descriptor_breaks_the_standard", edit_descriptor(_license_without_path),
+        Expect("datapackage.json", None, None, None,
+               "package-error: The data package has an error: license requires "
+               "\"path\" or \"name\": {'title': 'No name and no path'}"),
         metadata=True,
     ),
 ]

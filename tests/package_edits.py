@@ -210,6 +210,16 @@ def edit_schema(table: str, change: Callable[[dict], None]) -> Edit:
     return Edit(apply, f"schemas/{table}.json")
 
 
+def edit_descriptor(change: Callable[[dict], None]) -> Edit:
+    def apply(root: Path) -> None:
+        path = root / "datapackage.json"
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        change(spec)
+        path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+
+    return Edit(apply, "datapackage.json")
+
+
 def write_file(relative: str, text: str) -> Edit:
     return Edit(lambda root: (root / relative).write_text(text, encoding="utf-8"), relative)
 

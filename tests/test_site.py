@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 import shutil
-import time
 import tomllib
 from html import unescape
 from html.parser import HTMLParser
@@ -98,10 +97,7 @@ def data(planted) -> Path:
 @pytest.fixture(scope="module")
 def site(data, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
-    start = time.perf_counter()
     build_site(data, out, ROOT / "CHANGELOG.md", ROOT / "docs" / "figures")
-    seconds = time.perf_counter() - start
-    assert seconds < 10, f"the site took {seconds:.1f} s to build"
     return out
 
 
