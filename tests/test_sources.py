@@ -6,10 +6,9 @@ Expected values here are counted by hand from the paper's reference list.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import bibtexparser
-import edtf
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from conftest import DATA, TABLES, read_rows, schema
@@ -281,12 +280,16 @@ def test_access_dates_in_the_table():
 
 
 def csl_date(text: str | None) -> dict | None:
-    """A CSL date at the EDTF value's precision, its parts as the edtf library reads them."""
+    """A CSL date at the EDTF value's precision, read by the standard library's strptime."""
     if text is None:
         return None
-    parsed = edtf.parse_edtf(text)
-    parts = [int(part) for part in (parsed.year, parsed.month, parsed.day) if part is not None]
-    return {"date-parts": [parts]}
+    for form, parts in (("%Y-%m-%d", 3), ("%Y-%m", 2), ("%Y", 1)):
+        try:
+            day = datetime.strptime(text, form)
+        except ValueError:
+            continue
+        return {"date-parts": [[day.year, day.month, day.day][:parts]]}
+    raise AssertionError(f"not a year, month or day: {text}")
 
 
 # Counted by hand from the paper's reference list: [31] "May 28, 2024, ... accessed on July
