@@ -101,25 +101,6 @@ def test_large_integers_beside_empty_cells_are_read_exactly():
     assert bad.tolist() == [False, False, False, False, True]  # 2**63 does not fit int64
 
 
-def test_load_keeps_large_integers_beside_empty_cells(tmp_path):
-    """Found by the round trip: Parquet read through NumPy turned Int64 with NA into float64."""
-    import pandas as pd
-
-    import cpcd
-    from cpcd.build import build
-
-    descriptor = copy_package(tmp_path)
-    path = tmp_path / "data" / "security_incidents.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    assert (frame["killed"] == "").any()  # the column has empty cells
-    big = 2**53 + 1
-    frame.loc[0, "killed"] = str(big)
-    frame.to_csv(path, index=False, lineterminator="\n")
-    build(descriptor, tmp_path / "out")
-    loaded = cpcd.load("security_incidents", tmp_path / "out").set_index("incident_id")
-    assert loaded.loc[frame.loc[0, "incident_id"], "killed"] == big
-
-
 def test_text_columns_are_read_as_pandas_strings():
     # pandera does not check the dtype of text columns (see cpcd.derive.pandera_schema):
     # the reader must give every one of them pandas' string dtype.
