@@ -191,12 +191,16 @@ def row_for(draw, table: str, refs: dict[str, list]) -> dict:
                 year=first.year,
             )
     if "issued" in fields:
-        row["issued"] = draw(
-            st.none()
-            | st.builds(
-                lambda d, p: edtf(d, p)[0], ANY_DAY, st.sampled_from(["day", "month", "year"])
-            )
+        precision = st.sampled_from(["day", "month", "year"])
+        single = st.builds(lambda d, p: edtf(d, p)[0], ANY_DAY, precision)
+        # an interval too, START/END, as the column's pattern allows
+        interval = st.builds(
+            lambda a, b, p: f"{edtf(min(a, b), p)[0]}/{edtf(max(a, b), p)[0]}",
+            ANY_DAY,
+            ANY_DAY,
+            precision,
         )
+        row["issued"] = draw(st.none() | single | interval)
     if "accessed_edtf" in fields:
         day, precision = draw(ANY_DAY), draw(st.sampled_from(["day", "year", None]))
         row["accessed_edtf"] = None if precision is None else edtf(day, precision)[0]

@@ -280,15 +280,20 @@ def test_access_dates_in_the_table():
 
 
 def csl_date(text: str | None) -> dict | None:
-    """A CSL date at the EDTF value's precision, read by the standard library's strptime."""
+    """A CSL date at the EDTF value's precision, read by the standard library's strptime; an
+    interval START/END is CSL's range of two dates."""
     if text is None:
         return None
+    return {"date-parts": [day_parts(end) for end in text.split("/")]}
+
+
+def day_parts(text: str) -> list[int]:
     for form, parts in (("%Y-%m-%d", 3), ("%Y-%m", 2), ("%Y", 1)):
         try:
             day = datetime.strptime(text, form)
         except ValueError:
             continue
-        return {"date-parts": [[day.year, day.month, day.day][:parts]]}
+        return [day.year, day.month, day.day][:parts]
     raise AssertionError(f"not a year, month or day: {text}")
 
 
@@ -311,6 +316,15 @@ def test_csl_dates_keep_their_precision(exports):
     # A month stays a month: [[2025, 10]], not a first day.
     assert SOURCES["alexa_ng_2025_hs_1"]["issued"] == "2025-10"
     assert items["alexa_ng_2025_hs_1"]["issued"] == {"date-parts": [[2025, 10]]}
+
+
+def test_an_issued_interval_is_a_csl_range():
+    from cpcd.bibliography import date_parts
+
+    # CSL-JSON's schema: "date-parts" holds one date, or two for a range, each at its own
+    # precision.
+    assert date_parts("2023-01/2023-11") == {"date-parts": [[2023, 1], [2023, 11]]}
+    assert date_parts("2019/2024-05-30") == {"date-parts": [[2019], [2024, 5, 30]]}
 
 
 def test_csl_json_round_trip(exports):
