@@ -1,4 +1,6 @@
-"""The command line as a user runs it: help, exit codes, readable problems, no traceback."""
+"""The command line: its commands and options read from the click objects typer builds, and
+a few runs end to end (exit codes, JSON, quiet output). Bad input on the command line:
+test_bad_input."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ import sys
 import tomllib
 
 import pytest
+import typer
 from conftest import DATA, DESCRIPTOR, ROOT, TABLES, copy_package, read_rows, run_cli
 
 import cpcd
 from cpcd.build import build
+from cpcd.cli import app
 
 cpcd_cli = run_cli
 
@@ -32,49 +36,64 @@ COMMANDS = (
     "figures",
     "site",
 )
-
-
-def test_help_lists_every_command_on_one_line():
-    done = cpcd_cli("--help", env={"COLUMNS": "80"})
-    assert done.returncode == 0
-    panel = done.stdout.split("Commands", 1)[1].split("╰", 1)[0]
-    commands = [line for line in panel.splitlines() if line.startswith("│")]
-    # One line per command, each with its help; no help wraps onto a second line.
-    assert [line.split()[1] for line in commands] == list(COMMANDS)
-    assert all(len(line.split()) > 3 for line in commands)
-    for command in COMMANDS:
-        assert cpcd_cli(command, "--help").returncode == 0
-
-
-# Which commands read built exports and which write files (a contract, written out).
+# Which commands read built exports, which write files, and which options are flags (a
+# contract, written out).
 READ_EXPORTS = {"info", "verify", "sql", "diff", "cookbook", "figures", "site", "release"}
 WRITE_FILES = {"build", "figures", "site", "release"}
+FLAGS = {"--quiet", "--json", "--check", "--help", "--version"}
+
+GROUP = typer.main.get_command(app)
+ROOT_CONTEXT = typer.Context(GROUP, info_name="cpcd")
 
 
-def _options(command: str) -> dict[str, str]:
-    """The options of a command's --help, each with the rest of its line."""
-    text = cpcd_cli(command, "--help", env={"COLUMNS": "200"}).stdout
-    found = {}
-    for line in text.splitlines():
-        for word in line.strip("│ ").split():
-            if word.startswith("--"):
-                found.setdefault(word.rstrip(","), line)
-    return found
+def command(name: str):
+    """The click command ``name`` and a context to read it in."""
+    found = GROUP.get_command(ROOT_CONTEXT, name)
+    return found, typer.Context(found, parent=ROOT_CONTEXT, info_name=name)
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_exports_are_read_with_exports_and_files_written_with_out(command):
-    options = _options(command)
-    assert ("--exports" in options) == (command in READ_EXPORTS), command
-    assert ("--out" in options) == (command in WRITE_FILES), command
-    for flag, line in options.items():  # flags (--help too) take no value, and show none
-        assert "<bool>" not in line, (flag, line)
+def options(name: str) -> dict[str, object]:
+    """A command's options by their long name, --help included."""
+    found, context = command(name)
+    params = [*found.params, found.get_help_option(context)]
+    return {opt: p for p in params for opt in p.opts if opt.startswith("--")}
 
 
-def test_the_help_of_cpcd_itself_shows_no_value_for_a_flag():
-    text = cpcd_cli("--help", env={"COLUMNS": "200"}).stdout
-    assert "--help" in text and "--version" in text
-    assert "<bool>" not in text
+def test_every_command_is_listed_in_order_with_a_one_line_summary():
+    assert GROUP.list_commands(ROOT_CONTEXT) == list(COMMANDS)
+    # A row of the 80-column commands panel is "│ ", the name padded to the longest name,
+    # two spaces, the summary and " │" (counted on `COLUMNS=80 cpcd --help`).
+    room = 80 - 2 - max(map(len, COMMANDS)) - 2 - 2
+    for name in COMMANDS:
+        summary = command(name)[0].help.split("\n\n")[0]
+        assert summary and "\n" not in summary, name
+        assert len(summary) <= room, (name, summary)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_exports_are_read_with_exports_and_files_written_with_out(name):
+    found = options(name)
+    assert ("--exports" in found) == (name in READ_EXPORTS), name
+    assert ("--out" in found) == (name in WRITE_FILES), name
+
+
+@pytest.mark.parametrize("name", [None, *COMMANDS])
+def test_flags_take_no_value_and_show_none(name):
+    """The help shows no value for a flag (typer would show `<bool>` beside --help)."""
+    if name is None:
+        context = ROOT_CONTEXT
+        params = [*GROUP.params, GROUP.get_help_option(context)]
+    else:
+        found, context = command(name)
+        params = [*found.params, found.get_help_option(context)]
+    flags = [p for p in params if set(p.opts) & FLAGS]
+    assert "--help" in {opt for p in flags for opt in p.opts}
+    for p in flags:
+        assert p.is_flag, p.opts
+        assert not p.display_type_rich(context), (p.opts, p.display_type_rich(context))
+    for p in params:
+        if not set(p.opts) & FLAGS:
+            assert not getattr(p, "is_flag", False), p.opts
 
 
 def test_diff_quiet_prints_one_line_per_table_and_new_defaults_to_the_exports(exports, tmp_path):
@@ -147,26 +166,13 @@ def test_build_says_what_it_built_and_info_reads_it(tmp_path):
     assert re.search(rf"^│ all tables\s+│\s+{total} │", info.stdout, re.MULTILINE)
 
 
-def test_json_output_for_programs(tmp_path):
+def test_json_output_for_programs():
+    # Bad input in JSON: test_bad_input.
     done = cpcd_cli("validate", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["ok"] is True and report["problems"] == []
     assert report["rows"]["citations"] == 50  # the paper's reference list ends at [50]
-    copy_package(tmp_path)
-    citations = tmp_path / "data" / "citations.csv"
-    citations.write_text(citations.read_text().replace("\n7,", "\nseven,", 1))
-    done = cpcd_cli("validate", "--json", "--data", str(tmp_path / "data"))
-    assert done.returncode == 1
-    report = json.loads(done.stdout)  # nothing but the JSON document on standard output
-    assert report["ok"] is False
-    assert {
-        "file": str(tmp_path / "data" / "citations.csv"),
-        "line": 8,
-        "column": "citation_number",
-        "value": "seven",
-        "rule": "type: not a valid integer",
-    } in report["problems"]
 
 
 def test_quiet_commands_print_nothing_on_success(exports):
@@ -176,48 +182,6 @@ def test_quiet_commands_print_nothing_on_success(exports):
         assert done.stdout == "" and done.stderr == "", args
     done = cpcd_cli("verify", "--exports", str(exports), "--json")
     assert json.loads(done.stdout) == {"ok": True, "exports": str(exports), "problems": []}
-
-
-def test_bad_data_gives_one_line_per_problem_and_exit_1(tmp_path):
-    copy_package(tmp_path)
-    data = tmp_path / "data"
-    events = data / "bilateral_events.csv"
-    events.write_text(events.read_text().replace(",diplomacy,", ",diplomacyy,"))
-    out = tmp_path / "out"
-    done = cpcd_cli("build", "--data", str(data), "--out", str(out))
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr
-    lines = [line for line in done.stderr.splitlines() if "bilateral_events.csv:" in line]
-    with (ROOT / "data" / "bilateral_events.csv").open(newline="") as fh:
-        diplomacy = sum(row["domain"] == "diplomacy" for row in csv.DictReader(fh))
-    assert diplomacy > 1
-    assert len(lines) == diplomacy
-    assert all(
-        re.fullmatch(r".*bilateral_events\.csv:\d+: domain: 'diplomacyy': enum: .*", line)
-        for line in lines
-    )
-    assert f"{diplomacy} problem(s) in 1 file(s)" in done.stderr
-    assert not out.exists()
-
-
-def test_problem_list_is_capped(tmp_path):
-    copy_package(tmp_path)
-    sources = tmp_path / "data" / "sources.csv"
-    sources.write_text(
-        sources.read_text().replace(",en,", ",english,").replace(",zh,", ",chinese,")
-    )
-    done = cpcd_cli("validate", "--data", str(tmp_path / "data"), "--max-problems", "3")
-    assert done.returncode == 1
-    assert re.search(r"^\.\.\. and \d+ more$", done.stderr, re.MULTILINE)
-
-
-def test_broken_metadata_is_reported_without_traceback(tmp_path):
-    descriptor = copy_package(tmp_path)
-    (tmp_path / "schemas" / "errata.json").write_text("{")
-    done = cpcd_cli("validate", "--package", str(descriptor))
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr
-    assert "errata.json" in done.stderr
 
 
 def test_info_without_exports_says_how_to_build(tmp_path):

@@ -102,7 +102,13 @@ def test_no_incident_is_recorded_twice():
 def test_the_paper_attacks_of_march_2024_are_not_repeated():
     """Gwadar, Turbat and Besham are the paper's rows, enriched, not added again."""
     march = [r for r in rows("security_incidents") if str(r["date_start"]).startswith("2024-03")]
-    assert all(r["in_paper"] for r in march)
+    # Section 3.2: Gwadar port (20 March), the Turbat naval air station (25-26 March) and the
+    # convoy at Besham (26 March), each once and from the paper.
+    assert sorted((r["incident_id"], r["in_paper"]) for r in march) == [
+        ("besham_dasu_convoy_bombing", True),
+        ("gwadar_port_authority_attack", True),
+        ("turbat_naval_air_station_attack", True),
+    ]
 
 
 def test_killed_leaves_out_the_attackers():

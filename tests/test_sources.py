@@ -6,7 +6,7 @@ Expected values here are counted by hand from the paper's reference list.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import bibtexparser
 import pytest
@@ -279,8 +279,52 @@ def test_access_dates_in_the_table():
     assert SOURCES["gmw_2024_closer_community_of_destiny"]["accessed"] == date(2024, 6, 15)
 
 
-def _csl_date(edtf):
-    return {"date-parts": [[int(p) for p in edtf.split("-")]]} if edtf else None
+def csl_date(text: str | None) -> dict | None:
+    """A CSL date at the EDTF value's precision, read by the standard library's strptime; an
+    interval START/END is CSL's range of two dates."""
+    if text is None:
+        return None
+    return {"date-parts": [day_parts(end) for end in text.split("/")]}
+
+
+def day_parts(text: str) -> list[int]:
+    for form, parts in (("%Y-%m-%d", 3), ("%Y-%m", 2), ("%Y", 1)):
+        try:
+            day = datetime.strptime(text, form)
+        except ValueError:
+            continue
+        return [day.year, day.month, day.day][:parts]
+    raise AssertionError(f"not a year, month or day: {text}")
+
+
+# Counted by hand from the paper's reference list: [31] "May 28, 2024, ... accessed on July
+# 15th, 2024"; [37] "visit date: 2024."; [1] "June 15, 2024"; the paper itself, 2024.
+CSL_DATES = {
+    "commons_library_2024_pakistan_general_election": ([[2024, 5, 28]], [[2024, 7, 15]]),
+    "gulfnews_fatf_grey_list": (None, [[2024]]),
+    "gmw_2024_closer_community_of_destiny": (None, [[2024, 6, 15]]),
+    "gong_zhou_ma_2024": ([[2024]], None),
+}
+
+
+def test_csl_dates_keep_their_precision(exports):
+    items = {i["id"]: i for i in json.loads((exports / "sources.csl.json").read_text("utf-8"))}
+    for source_id, (issued, accessed) in CSL_DATES.items():
+        item = items[source_id]
+        assert item.get("issued") == (issued and {"date-parts": issued}), source_id
+        assert item.get("accessed") == (accessed and {"date-parts": accessed}), source_id
+    # A month stays a month: [[2025, 10]], not a first day.
+    assert SOURCES["alexa_ng_2025_hs_1"]["issued"] == "2025-10"
+    assert items["alexa_ng_2025_hs_1"]["issued"] == {"date-parts": [[2025, 10]]}
+
+
+def test_an_issued_interval_is_a_csl_range():
+    from cpcd.bibliography import date_parts
+
+    # CSL-JSON's schema: "date-parts" holds one date, or two for a range, each at its own
+    # precision.
+    assert date_parts("2023-01/2023-11") == {"date-parts": [[2023, 1], [2023, 11]]}
+    assert date_parts("2019/2024-05-30") == {"date-parts": [[2019], [2024, 5, 30]]}
 
 
 def test_csl_json_round_trip(exports):
@@ -295,8 +339,8 @@ def test_csl_json_round_trip(exports):
         assert item.get("DOI") == row["doi"]
         assert item.get("publisher") == row["publisher"]
         assert item.get("container-title") == row["container_title"]
-        assert item.get("issued") == _csl_date(row["issued"])
-        assert item.get("accessed") == _csl_date(row["accessed_edtf"])
+        assert item.get("issued") == csl_date(row["issued"])
+        assert item.get("accessed") == csl_date(row["accessed_edtf"])
         names = [a["literal"] for a in item.get("author", [])]
         assert names == (row["authors"].split("; ") if row["authors"] else [])
 

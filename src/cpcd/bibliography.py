@@ -41,10 +41,11 @@ LATEX_SPECIALS = {
 
 
 def date_parts(edtf: str | None) -> dict[str, list[list[int]]] | None:
-    """A CSL date from EDTF text at its own precision (``2024`` -> [[2024]])."""
+    """A CSL date from EDTF text at its own precision (``2024`` -> [[2024]]); an interval
+    ``START/END`` is CSL's range, two dates."""
     if not edtf:
         return None
-    return {"date-parts": [[int(part) for part in edtf.split("-")]]}
+    return {"date-parts": [[int(part) for part in end.split("-")] for end in edtf.split("/")]}
 
 
 def authors(value: str | None) -> list[str]:
