@@ -40,7 +40,7 @@ COMMANDS = (
 # contract, written out).
 READ_EXPORTS = {"info", "verify", "sql", "diff", "cookbook", "figures", "site", "release"}
 WRITE_FILES = {"build", "figures", "site", "release"}
-FLAGS = {"--quiet", "--json", "--check", "--help", "--version"}
+FLAGS = {"--quiet", "--json", "--check", "--help", "--version", "--record"}
 
 GROUP = typer.main.get_command(app)
 ROOT_CONTEXT = typer.Context(GROUP, info_name="cpcd")
