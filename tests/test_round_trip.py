@@ -379,8 +379,10 @@ def _reference_cell(value, field_type: str) -> str:
 @settings(deadline=None)
 def test_csv_writer_matches_the_csv_module(rows):
 
+    import pyarrow as pa
+
     from cpcd.csv_text import csv_bytes
-    from cpcd.derive import pandas_dtype
+    from cpcd.derive import arrow_schema
     from cpcd.metadata import Field, Table
 
     fields = tuple(Field(name, kind, "d") for name, kind in WRITER_FIELDS)
@@ -388,21 +390,10 @@ def test_csv_writer_matches_the_csv_module(rows):
     rows = [
         (*row[:5], row[5].replace(microsecond=0, tzinfo=UTC) if row[5] else None) for row in rows
     ]
-    columns = {
-        f.name: pd.Series([row[i] for row in rows], dtype=object) for i, f in enumerate(fields)
-    }
-    frame = pd.DataFrame(
-        {
-            f.name: (
-                pd.Series(
-                    [pd.Timestamp(v) if v is not None else None for v in columns[f.name]],
-                    dtype=object,
-                )
-                if f.type in ("date", "datetime")
-                else columns[f.name]
-            ).astype(pandas_dtype(f))
-            for f in fields
-        }
+    schema = arrow_schema(table)
+    frame = pa.table(
+        {f.name: pa.array([row[i] for row in rows], f.type) for i, f in enumerate(schema)},
+        schema=schema,
     )
     lines = [",".join(name for name, _ in WRITER_FIELDS)]
     lines += [

@@ -69,12 +69,16 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
     if not path.exists():
         raise CpcdError(f"{path} is missing: {BUILD_HINT}")
     from pandas.api.extensions import ExtensionDtype
+    from pandas.api.types import pandas_dtype
 
     from cpcd.types import TYPES
 
     # Straight to the nullable dtypes: through NumPy, an integer column with an empty cell
     # would become float64 and lose digits past 2**53.
-    nullable = {t.arrow: t.pandas for t in TYPES.values() if isinstance(t.pandas, ExtensionDtype)}
+    dtypes = {t.arrow: pandas_dtype(t.pandas) for t in TYPES.values()}
+    nullable = {
+        arrow: dtype for arrow, dtype in dtypes.items() if isinstance(dtype, ExtensionDtype)
+    }
     return cast_frame(pq.read_table(path).to_pandas(types_mapper=nullable.get), table)
 
 

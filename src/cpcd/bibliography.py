@@ -7,9 +7,11 @@ BibLaTeX maps the CSL types to its entry types, ``@online`` for web pages.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 
 # CSL type -> BibLaTeX entry type, the field that holds `publisher`, and fixed fields.
 BIBLATEX_TYPES: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -38,7 +40,7 @@ LATEX_SPECIALS = {
 
 
 def _text(value: Any) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and value != value):
         return None
     return str(value)
 
@@ -54,10 +56,10 @@ def authors(value: str | None) -> list[str]:
     return [name.strip() for name in value.split(";")] if value else []
 
 
-def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
+def csl_items(sources: pa.Table) -> list[dict[str, Any]]:
     """One CSL-JSON item per source, in table order; empty cells are left out."""
     items = []
-    for row in sources.to_dict("records"):
+    for row in sources.to_pylist():
         item: dict[str, Any] = {"id": row["source_id"], "type": row["csl_type"]}
         names = authors(_text(row.get("authors")))
         if names:
@@ -85,11 +87,11 @@ def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
     return items
 
 
-def csl_json(sources: pd.DataFrame) -> str:
+def csl_json(sources: pa.Table) -> str:
     return json.dumps(csl_items(sources), indent=2, ensure_ascii=False) + "\n"
 
 
-def bibtex(sources: pd.DataFrame) -> str:
+def bibtex(sources: pa.Table) -> str:
     """BibLaTeX entries, text fields LaTeX-encoded, dates and addresses verbatim."""
     import bibtexparser
     from bibtexparser.model import Entry, Field
@@ -106,7 +108,7 @@ def bibtex(sources: pd.DataFrame) -> str:
     )
 
     library = bibtexparser.Library()
-    for row in sources.to_dict("records"):
+    for row in sources.to_pylist():
         entry_type, publisher_field, extra = BIBLATEX_TYPES[row["csl_type"]]
         text_fields = [
             ("title", _text(row["title"])),

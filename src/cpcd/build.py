@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cpcd.export import canonical, write_exports
+from cpcd.export import write_exports
 from cpcd.integrity import inputs_digest
 from cpcd.problems import CpcdError
 from cpcd.validate import Result, validate
@@ -17,8 +17,6 @@ def build(descriptor: Path, out: Path, data_dir: Path | None = None) -> Result:
         raise CpcdError(
             "validation failed; the exports were not changed", result.problems, result.notices
         )
-    for item in result.data.values():
-        item.frame = canonical(item.frame, item.table)
     frames = {name: item.frame for name, item in result.data.items()}
     write_exports(result.package, frames, out, inputs_digest(descriptor, data_dir))
     return result

@@ -14,14 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cpcd import changelog
 from cpcd.bibliography import bibtex, csl_json
 from cpcd.csv_text import write_csv
-from cpcd.derive import arrow_schema
 from cpcd.duckdb_file import write_duckdb
 from cpcd.integrity import DIGEST_KEY, INPUTS_KEY, sha256, write_sums
 from cpcd.metadata import FIELDS_KEY, VIEW_KEY, Package, Table
@@ -35,26 +33,9 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def canonical(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+def canonical(frame: pa.Table, table: Table) -> pa.Table:
     """Rows sorted by primary key, columns in schema order."""
-    ordered = frame[table.field_names].sort_values(list(table.primary_key), kind="stable")
-    return ordered.reset_index(drop=True)
-
-
-def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
-    """An Arrow table built column by column from the derived schema (no pandas metadata)."""
-    schema = arrow_schema(table)
-    arrays = []
-    for f, arrow_field in zip(table.fields, schema, strict=True):
-        column = frame[f.name]
-        if f.type == "date":
-            array = pa.array(column, type=pa.timestamp("s"), from_pandas=True).cast(pa.date32())
-        else:
-            if isinstance(column.dtype, pd.CategoricalDtype):
-                column = column.astype("string")
-            array = pa.array(column, type=arrow_field.type, from_pandas=True)
-        arrays.append(array)
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return frame.select(table.field_names).sort_by([(k, "ascending") for k in table.primary_key])
 
 
 def created(package: Package) -> str:
@@ -75,7 +56,7 @@ def created(package: Package) -> str:
     )
 
 
-def write_bibliography(sources: pd.DataFrame, out: Path) -> None:
+def write_bibliography(sources: pa.Table, out: Path) -> None:
     """``sources.csl.json`` (CSL-JSON) and ``sources.bib`` (BibLaTeX) from the sources table."""
     (out / "sources.csl.json").write_text(csl_json(sources), encoding="utf-8")
     (out / "sources.bib").write_text(bibtex(sources), encoding="utf-8")
@@ -192,21 +173,19 @@ def _parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "fields": fields}
 
 
-def write_exports(
-    package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str
-) -> None:
+def write_exports(package: Package, frames: dict[str, pa.Table], out: Path, inputs: str) -> None:
     """Write every export into ``out``, replacing the previous one whole; ``inputs`` is the
     digest of what they were built from (:func:`cpcd.integrity.inputs_digest`)."""
     with replaced_directory(out) as new:
         _write_all(package, frames, new, inputs)
 
 
-def _write_all(package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str) -> None:
+def _write_all(package: Package, frames: dict[str, pa.Table], out: Path, inputs: str) -> None:
     (out / "csv").mkdir()
     (out / "parquet").mkdir()
-    for name, table in package.tables.items():
+    for name in package.tables:
         parquet = out / "parquet" / f"{name}.parquet"
-        pq.write_table(arrow_table(frames[name], table), parquet, compression="zstd")
+        pq.write_table(frames[name], parquet, compression="zstd")
     checkpoint("parquet")
     # Kept for speed (docs/benchmarks.md): DuckDB fills its file from the Parquet files in
     # a second thread while this one writes the CSV files; both run mostly outside

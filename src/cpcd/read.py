@@ -1,8 +1,10 @@
-"""Read a table's CSV file into typed columns, reporting what cannot be read.
+"""Read a table's CSV file into Arrow text columns, reporting what cannot be read.
 
-Structure (encoding, header, cells per row) and cell types are checked here;
-constraints are left to :mod:`cpcd.validate`. Cells are read as text with only
-the empty cell as missing, so strings such as ``NA`` or ``null`` stay strings.
+Structure (encoding, header, cells per row) is checked here; types and
+constraints are left to the SQL of :mod:`cpcd.checks`. Cells are read as text
+with only the empty cell as missing, so strings such as ``NA`` or ``null`` stay
+strings. Each record carries its physical line (quoted line breaks counted) in
+the column ``LINE``, so every later problem can name it.
 
 Three spreadsheet habits are safe to undo and are only reported as notices: a
 UTF-8 byte-order mark, CRLF line endings and blank lines. Everything else that
@@ -16,35 +18,30 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from cpcd.metadata import Table
 from cpcd.problems import Problem
-from cpcd.types import TYPES
 
 BOM = b"\xef\xbb\xbf"
 NOT_SPACE = re.compile(rb"\S")
 BLANK_LINE = re.compile(rb"(?:^|(?<=\n))\n")
 HEADER_BYTES = 1 << 20
+LINE = "__line"  # the column holding each record's first physical line
 
 
 @dataclass
 class TableData:
-    """A table's typed rows plus a way back from a row to its line in the file."""
+    """A table's cells as text, and its typed rows once validated."""
 
     table: Table
-    frame: pd.DataFrame | None
+    text: pa.Table | None  # every source column as text, and LINE; None if unreadable
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
-    record_lines: list[int] | None = None  # start line of each row when not simply index + 2
-    unreadable: set[tuple[int, str]] = field(default_factory=set)  # (row, column) of type errors
-
-    def line(self, index: int) -> int:
-        if self.record_lines is not None:
-            return self.record_lines[index]
-        return index + 2
+    frame: pa.Table | None = None  # typed rows in primary-key order (cpcd.validate)
 
 
 def _problem(
@@ -120,27 +117,30 @@ def read_table(table: Table) -> TableData:
             quoted_strings_can_be_null=True,
         ),
     )
-    raw_frame = arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
     data = TableData(table, None, notices=notices)
     # Line numbers are index + 2 unless a cell spans lines, a row was skipped or a line is blank.
-    if skipped or raw.count(b"\n") - raw.endswith(b"\n") != len(raw_frame):
+    if skipped or raw.count(b"\n") - raw.endswith(b"\n") != arrow.num_rows:
         notices.extend(_blank_notice(table, raw))
-        data.record_lines, structure = _scan_records(raw.decode("utf-8"), len(names), table)
+        record_lines, structure = _scan_records(raw.decode("utf-8"), len(names), table)
+        lines = pa.array(record_lines, pa.int64())
         data.problems.extend(structure)
-    repeated = _repeated_headers(raw_frame, names)
-    for index in repeated:
-        data.problems.append(_problem(table, data.line(index), None, None, "header repeated"))
-    data.frame = _typed(raw_frame.drop(index=repeated) if repeated else raw_frame, data)
+    else:
+        lines = pa.array(np.arange(2, arrow.num_rows + 2, dtype=np.int64))
+    arrow = arrow.append_column(LINE, lines)
+    repeated = _repeated_header(arrow, names)
+    for line in arrow.filter(repeated)[LINE].to_pylist():
+        data.problems.append(_problem(table, line, None, None, "header repeated"))
+    data.text = arrow.filter(pc.invert(repeated))
     return data
 
 
-def _repeated_headers(frame: pd.DataFrame, names: list[str]) -> list:
+def _repeated_header(arrow: pa.Table, names: list[str]) -> pa.ChunkedArray:
     """Rows that repeat the header (files pasted together): one problem each, not one per
-    cell, and left out of the typed rows."""
-    same = pd.Series(True, index=frame.index)
+    cell, and left out of the rows checked."""
+    same = pa.chunked_array([pa.array(np.ones(arrow.num_rows, dtype=bool))])
     for name in names:
-        same &= (frame[name] == name).fillna(False).astype(bool)
-    return list(frame.index[same])
+        same = pc.and_(same, pc.fill_null(pc.equal(arrow[name], name), False))
+    return same
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -196,26 +196,3 @@ def _header_problems(table: Table, header: list[str], expected: list[str]) -> li
         rule = f"columns are not in schema order: {moves}"
         problems.append(_problem(table, 1, None, ",".join(misplaced), rule))
     return problems
-
-
-def _typed(frame: pd.DataFrame, data: TableData) -> pd.DataFrame:
-    """Convert text columns to their schema types; a cell that does not convert is a problem.
-
-    Keys and coded values (fields with an enum or a pattern, key columns) must not
-    carry leading or trailing spaces; free text keeps them.
-    """
-    table = data.table
-    keys = set(table.primary_key) | {name for fk in table.foreign_keys for name in fk.fields}
-    out = {}
-    for f in table.source_fields:
-        text = frame[f.name]
-        typed, bad = TYPES[f.type].parse(text)
-        rule = f"type: not a valid {TYPES[f.type].word}"
-        if f.type == "string" and (f.enum is not None or f.pattern is not None or f.name in keys):
-            bad = (text.str.strip() != text).fillna(False).astype(bool)
-            rule = "whitespace: leading or trailing spaces in a key or coded value"
-        for index in bad[bad].index:
-            data.unreadable.add((index, f.name))
-            data.problems.append(_problem(table, data.line(index), f.name, str(text[index]), rule))
-        out[f.name] = typed
-    return pd.DataFrame(out, index=frame.index)

@@ -6,7 +6,10 @@ the data dictionary and the cookbook write the same value the same way.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MISSING = ""  # a missing value is the empty cell, in every CSV cpcd reads or writes
 
@@ -19,6 +22,8 @@ def number_text(value: float) -> str:
 
 def cell_text(value: object) -> str | None:
     """A typed cell as the text a user wrote: dates without a time part, no NaN."""
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and value != value:
@@ -42,6 +47,8 @@ def key_text(frame: pd.DataFrame, key: tuple[str, ...] | list[str]) -> pd.Series
 def _column_text(column: pd.Series) -> pd.Series:
     """A column's cells as text (missing as the empty string), as :func:`cell_text` writes
     them; text is already text."""
+    import pandas as pd
+
     if isinstance(column.dtype, pd.StringDtype):
         return column.astype(object).fillna(MISSING)
     return column.map(cell_text).astype(object).fillna(MISSING)
