@@ -54,15 +54,33 @@ def test_duckdb_ddl_carries_keys_checks_and_comments(package):
     create = statements[0]
     assert 'PRIMARY KEY ("project_id", "organisation")' in create
     assert 'FOREIGN KEY ("project_id") REFERENCES "agricultural_projects" ("project_id")' in create
-    assert (
-        "\"role\" VARCHAR NOT NULL CHECK (\"role\" IN ('funding', 'implementing', 'partner'))"
-        in create
-    )
+    assert "\"role\" ENUM('funding', 'implementing', 'partner') NOT NULL" in create
     assert (
         '"citation_number" BIGINT CHECK ("citation_number" >= 1) CHECK ("citation_number" <= 50)'
         in create
     )
     assert any(s.startswith('COMMENT ON COLUMN "project_partners"."role" IS') for s in statements)
+
+
+def test_enum_columns_are_duckdb_enums(exports):
+    """An enum is a DuckDB ENUM in the file: a misspelt value is refused where it is cast to
+    the column's type. Compared with a text literal, DuckDB reads the ENUM as text, so a
+    misspelt literal in a WHERE clause still finds no rows rather than failing (docs/queries.md
+    says so)."""
+    con = duckdb.connect(str(exports / "cpcd.duckdb"), read_only=True)
+    [(kind,)] = con.execute(
+        "select data_type from duckdb_columns() "
+        "where table_name = 'security_incidents' and column_name = 'chinese_target'"
+    ).fetchall()
+    assert kind.startswith("ENUM(") and "'chinese_nationals'" in kind
+    with pytest.raises(duckdb.ConversionException, match="chinese_national"):
+        con.execute(
+            f"select count(*) from security_incidents where chinese_target = 'chinese_national'::{kind}"
+        )
+    misspelt = "select count(*) from security_incidents where chinese_target = 'chinese_national'"
+    assert con.execute(misspelt).fetchone() == (0,)
+    right = misspelt.replace("'chinese_national'", "'chinese_nationals'")
+    assert con.execute(right).fetchone()[0] > 0
 
 
 def test_duckdb_ddl_rejects_what_the_schema_forbids(package):
@@ -74,7 +92,7 @@ def test_duckdb_ddl_rejects_what_the_schema_forbids(package):
         "insert into sources (source_id, csl_type, title, language) "
         "values ('a_source', 'webpage', 'T', 'en')"
     )
-    with pytest.raises(duckdb.ConstraintException):  # enum
+    with pytest.raises(duckdb.ConversionException):  # enum: the ENUM type refuses it
         con.execute(
             "insert into sources (source_id, csl_type, title, language) "
             "values ('b_source', 'blog', 'T', 'en')"

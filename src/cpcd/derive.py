@@ -67,14 +67,16 @@ def arrow_schema(table: Table) -> pa.Schema:
 def _column_ddl(table: Table, f: Field) -> str:
     from cpcd.types import TYPES
 
-    parts = [identifier(f.name), TYPES[f.type].duckdb]
+    # An enum is a DuckDB ENUM: a misspelt value in a query is an error, not zero rows. Its
+    # values are declared in text order, so that ORDER BY sorts it as it sorts text.
+    values = ", ".join(literal(v) for v in sorted(f.enum or ()))
+    kind = f"ENUM({values})" if f.enum else TYPES[f.type].duckdb
+    parts = [identifier(f.name), kind]
     if f.required or f.name in table.primary_key:
         parts.append("NOT NULL")
     if f.unique and table.primary_key != (f.name,):
         parts.append("UNIQUE")
     checks = []
-    if f.enum is not None:
-        checks.append(f"{identifier(f.name)} IN ({', '.join(literal(v) for v in f.enum)})")
     if f.pattern is not None:
         checks.append(f"regexp_full_match({identifier(f.name)}, {literal(f.pattern)})")
     if f.minimum is not None:

@@ -19,6 +19,7 @@ from cpcd.sql import identifier, literal
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 
 COLUMN = re.compile(r"column (?P<name>[a-z][a-z0-9_]*): (?P<description>.+)")
@@ -84,12 +85,15 @@ def create_views(con: duckdb.DuckDBPyConnection, views: list[View]) -> None:
 
 def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -> None:
     """``out/<view>.csv`` and ``out/<view>.parquet`` for readers who do not write SQL."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     out.mkdir(parents=True, exist_ok=True)
     for view in views:
         # Each view runs once; DuckDB writes the CSV from the rows it returned.
         table = con.sql(f"SELECT * FROM {identifier(view.name)}").to_arrow_table()
+        # An enum column arrives dictionary-encoded: the files hold its text.
+        table = table.cast(pa.schema([f.with_type(_plain(f.type)) for f in table.schema]))
         pq.write_table(
             table.replace_schema_metadata(None), out / f"{view.name}.parquet", compression="zstd"
         )
@@ -100,6 +104,12 @@ def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -
             sep=",",
             timestamp_format="%Y-%m-%dT%H:%M:%SZ",  # as the tables' CSV files write times
         )
+
+
+def _plain(kind: pa.DataType) -> pa.DataType:
+    import pyarrow as pa
+
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
 def view_schemas(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, dict]:
