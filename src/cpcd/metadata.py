@@ -1,6 +1,6 @@
 """Read the package descriptor and its Table Schemas: the single source of truth.
 
-Everything else (pandas dtypes, pandera checks, the Arrow schema, the DuckDB
+Everything else (pandas dtypes, the SQL checks, the Arrow schema, the DuckDB
 DDL, the docs) is derived from the objects built here, so a field is defined
 once, in ``schemas/<table>.json``.
 """
