@@ -50,25 +50,88 @@ def _problem(
     return Problem(str(table.path), line, column, value, rule)
 
 
-def _scan_records(text: str, width: int, table: Table) -> tuple[list[int], list[Problem]]:
-    """Start line of every good data record, and a problem for every record of the wrong width.
+UNBALANCED_RULE = (
+    "quote: a quoted cell opens on this line and is not closed where its row ends "
+    "(an unbalanced quote); the rest of the file is not read"
+)
+STRAY_QUOTE_RULE = (
+    'quote: a quote inside a cell that is not quoted: quote the cell and double the quote ("")'
+)
+
+
+def _scan_records(text: str, width: int, table: Table) -> tuple[list[int], list[Problem], bool]:
+    """Start line of every good data record, a problem for every record of the wrong width,
+    and whether a quote is unbalanced (the records after it cannot be trusted).
 
     The slow path, used only when a cell spans lines or a row has the wrong
-    number of cells: the csv module counts physical lines for us.
+    number of cells: the csv module counts physical lines for us. A record of the
+    wrong width whose first line holds an odd number of quotes has a quoted cell
+    that never closed: it is named as such, and nothing after it is reported.
     """
     lines: list[int] = []
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""))
+    physical = text.split("\n")
     start = 1
     for number, record in enumerate(reader):
         if number > 0 and record:
             if len(record) == width:
                 lines.append(start)
+            elif physical[start - 1].count('"') % 2:
+                problems.append(_problem(table, start, None, physical[start - 1], UNBALANCED_RULE))
+                return lines, problems, True
             else:
                 rule = f"row has {len(record)} cells, the header has {width}"
                 problems.append(_problem(table, start, None, ",".join(record), rule))
         start = reader.line_num + 1
-    return lines, problems
+    return lines, problems, False
+
+
+def _unquoted_fields(record: str) -> list[int]:
+    """Indexes of the fields of one record's text that hold a quote without being quoted."""
+    found, index, i = [], 0, 0
+    while True:
+        quoted = record.startswith('"', i)
+        if quoted:  # skip to the quote that closes it (a doubled quote is a quote)
+            i += 1
+            while i < len(record):
+                if record.startswith('""', i):
+                    i += 2
+                    continue
+                i += 1
+                if record[i - 1] == '"':
+                    break
+        end = record.find(",", i)
+        if not quoted and '"' in record[i : end if end >= 0 else len(record)]:
+            found.append(index)
+        if end < 0:
+            return found
+        i, index = end + 1, index + 1
+
+
+def _stray_quotes(table: Table, arrow: pa.Table, raw: bytes) -> list[Problem]:
+    """A quote inside a cell that is not quoted (CSV readers keep it, but it is usually a
+    cell that was meant to be quoted). Only the few rows whose cells hold a quote are
+    re-read from their lines."""
+    names = table.source_field_names
+    holds = None
+    for name in names:
+        found = pc.fill_null(pc.match_substring(arrow[name], '"'), False)
+        holds = found if holds is None else pc.or_(holds, found)
+    if holds is None or not pc.any(holds).as_py():
+        return []
+    starts = arrow[LINE].to_pylist()
+    text = raw.decode("utf-8").split("\n")
+    problems = []
+    for position in pc.indices_nonzero(holds).to_pylist():
+        first = starts[position]
+        last = starts[position + 1] - 1 if position + 1 < len(starts) else len(text)
+        record = "\n".join(text[first - 1 : last]).rstrip("\n")
+        for index in _unquoted_fields(record):
+            if index < len(names):
+                value = arrow[names[index]][position].as_py()
+                problems.append(_problem(table, first, names[index], value, STRAY_QUOTE_RULE))
+    return problems
 
 
 def read_table(table: Table) -> TableData:
@@ -121,9 +184,11 @@ def read_table(table: Table) -> TableData:
     # Line numbers are index + 2 unless a cell spans lines, a row was skipped or a line is blank.
     if skipped or raw.count(b"\n") - raw.endswith(b"\n") != arrow.num_rows:
         notices.extend(_blank_notice(table, raw))
-        record_lines, structure = _scan_records(raw.decode("utf-8"), len(names), table)
-        lines = pa.array(record_lines, pa.int64())
+        record_lines, structure, unbalanced = _scan_records(raw.decode("utf-8"), len(names), table)
         data.problems.extend(structure)
+        if unbalanced:
+            return data
+        lines = pa.array(record_lines, pa.int64())
     else:
         lines = pa.array(np.arange(2, arrow.num_rows + 2, dtype=np.int64))
     arrow = arrow.append_column(LINE, lines)
@@ -131,6 +196,7 @@ def read_table(table: Table) -> TableData:
     for line in arrow.filter(repeated)[LINE].to_pylist():
         data.problems.append(_problem(table, line, None, None, "header repeated"))
     data.text = arrow.filter(pc.invert(repeated))
+    data.problems.extend(_stray_quotes(table, data.text, raw))
     return data
 
 
