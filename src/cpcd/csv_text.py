@@ -22,6 +22,7 @@ from cpcd.types import TYPES
 # (Python's csv module with "\n" line ends does not quote a carriage return, which CSV
 # readers take for a line break.)
 NEEDS_QUOTES = '[,"\n\r]'
+ROWS_AT_ONCE = 1 << 16  # the text of this many rows is held at once, whatever the table's size
 
 
 def text_table(frame: pa.Table, table: Table) -> pa.Table:
@@ -58,8 +59,11 @@ def write_csv(frame: pa.Table, table: Table, out: BinaryIO) -> None:
     """Write the canonical CSV of ``frame`` to ``out``: the text Python's csv writer gives,
     with a carriage return quoted too. Written chunk by chunk, never whole in memory."""
     out.write((",".join(table.field_names) + "\n").encode("utf-8"))
-    if frame.num_rows == 0:
-        return
+    for start in range(0, frame.num_rows, ROWS_AT_ONCE):
+        _write_rows(frame.slice(start, ROWS_AT_ONCE), table, out)
+
+
+def _write_rows(frame: pa.Table, table: Table, out: BinaryIO) -> None:
     columns = text_table(frame, table).columns
     cells = [
         _cells(column, TYPES[f.type].free_text)

@@ -195,7 +195,7 @@ def read_table(table: Table) -> TableData:
     repeated = _repeated_header(arrow, names)
     for line in arrow.filter(repeated)[LINE].to_pylist():
         data.problems.append(_problem(table, line, None, None, "header repeated"))
-    data.text = arrow.filter(pc.invert(repeated))
+    data.text = arrow.filter(pc.invert(repeated)) if pc.any(repeated).as_py() else arrow
     data.problems.extend(_stray_quotes(table, data.text, raw))
     return data
 
