@@ -49,7 +49,7 @@ clean:
 lock:
 	$(PYTHON) -m venv .lockenv
 	.lockenv/bin/python -m pip install --quiet uv
-	echo setuptools | .lockenv/bin/uv pip compile pyproject.toml - --extra dev --extra figures \
+	echo setuptools | .lockenv/bin/uv pip compile pyproject.toml - --extra dev --extra figures --extra bench \
 		--generate-hashes --universal --python-version 3.11 -o requirements-dev.lock
 	echo setuptools | .lockenv/bin/uv pip compile pyproject.toml - -c requirements-dev.lock \
 		--generate-hashes --universal --python-version 3.11 -o requirements.lock

@@ -78,3 +78,28 @@ def test_info_and_verify_build_the_cache_on_first_use(installed, tmp_path):
     done = run_cli("verify")
     assert done.returncode == 0, done.stderr
     assert len(installed) == 2
+
+
+def test_a_descriptor_that_passed_is_not_checked_again(monkeypatch, tmp_path):
+    """The frictionless check is remembered by the digest of the descriptor and its schemas;
+    a changed schema is checked again, and a failing descriptor is never remembered."""
+    import json
+
+    from conftest import copy_package
+
+    import cpcd.descriptor as descriptor
+
+    monkeypatch.setenv("CPCD_CACHE", str(tmp_path / "cache"))
+    path = copy_package(tmp_path)
+    assert descriptor.check_descriptor(path) == []
+    remembered = tmp_path / "cache" / descriptor.CHECKED_DIR / descriptor.descriptor_digest(path)
+    assert remembered.is_file()
+    schema = tmp_path / "schemas" / "errata.json"
+    schema.write_text(schema.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert descriptor.descriptor_digest(path) != remembered.name
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    spec["resources"][0]["path"] = 5  # the standard wants a string
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    for _ in range(2):
+        assert descriptor.check_descriptor(path) != []
+    assert len(list(remembered.parent.iterdir())) == 1  # only the descriptor that passed

@@ -190,11 +190,11 @@ def test_about_sheet_and_document_date_come_from_the_descriptor(workbooks, expor
     book = workbooks["session"]
     descriptor = json.loads((exports / "datapackage.json").read_text(encoding="utf-8"))
     about = dict(book["About"].iter_rows(min_row=2, values_only=True))
-    assert about["version"] == descriptor["version"] == "0.3.1"
+    assert about["version"] == descriptor["version"] == "0.4.0"
     assert about["released"] == descriptor["created"][:10]
     assert "Creative Commons Attribution 4.0" in about["licence"]
     assert about["how to cite"].startswith(f"CPCD contributors ({descriptor['created'][:4]}).")
-    assert "version 0.3.1" in about["how to cite"]
+    assert "version 0.4.0" in about["how to cite"]
     assert "10.55014/pij.v7i4.661" in about["cite the source too"]
     for name in [*TABLES, *VIEWS]:
         assert name in about, name

@@ -448,26 +448,24 @@ WRITER_FIELDS = (
 
 def written(rows: list[tuple]) -> bytes:
     """``rows`` (values in WRITER_FIELDS order, None for missing) as cpcd's CSV writer writes
-    them."""
+    them, from the typed Arrow columns the build hands it (times cut to whole seconds)."""
+    import pyarrow as pa
+
     from cpcd.csv_text import csv_bytes
-    from cpcd.derive import pandas_dtype
+    from cpcd.derive import arrow_schema
     from cpcd.metadata import Field, Table
 
     fields = tuple(Field(name, kind, "d") for name, kind in WRITER_FIELDS)
     table = Table("t", "t", "", None, None, fields, ("text",), ())
-    frame = pd.DataFrame(
-        {
-            f.name: pd.Series(
-                [
-                    pd.Timestamp(row[i]) if f.type in ("date", "datetime") and row[i] else row[i]
-                    for row in rows
-                ],
-                dtype=object,
-            ).astype(pandas_dtype(f))
-            for i, f in enumerate(fields)
-        }
-    )
-    return csv_bytes(frame, table)
+    columns = {}
+    for i, arrow_field in enumerate(arrow_schema(table)):
+        values = [row[i] for row in rows]
+        if pa.types.is_timestamp(arrow_field.type):
+            exact = pa.array(values, pa.timestamp("us", tz="UTC"))
+            columns[arrow_field.name] = exact.cast(arrow_field.type, safe=False)
+        else:
+            columns[arrow_field.name] = pa.array(values, arrow_field.type)
+    return csv_bytes(pa.table(columns), table)
 
 
 def test_csv_writer_on_tricky_values():

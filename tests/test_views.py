@@ -113,7 +113,10 @@ def test_launch_summary(exports):
     for (launch_date, vehicle, site), group in groups:
         row = got[
             (got["launch_date"].astype(str) == launch_date)
-            & (got["launch_vehicle"].fillna("") == ("" if pd.isna(vehicle) else vehicle))
+            & (
+                got["launch_vehicle"].astype("string").fillna("")
+                == ("" if pd.isna(vehicle) else vehicle)
+            )
             & (got["launch_site"] == site)
         ]
         assert len(row) == 1

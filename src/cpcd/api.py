@@ -95,6 +95,7 @@ def _views(folder: Path) -> dict[str, str]:
 def _parquet_frame(path: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
     from pandas.api.extensions import ExtensionDtype
+    from pandas.api.types import pandas_dtype
 
     from cpcd.types import TYPES
 
@@ -102,7 +103,10 @@ def _parquet_frame(path: Path) -> pd.DataFrame:
         raise CpcdError(f"{path} is missing: {BUILD_HINT}")
     # Straight to the nullable dtypes: through NumPy, an integer column with an empty cell
     # would become float64 and lose digits past 2**53.
-    nullable = {t.arrow: t.pandas for t in TYPES.values() if isinstance(t.pandas, ExtensionDtype)}
+    dtypes = {t.arrow: pandas_dtype(t.pandas) for t in TYPES.values()}
+    nullable = {
+        arrow: dtype for arrow, dtype in dtypes.items() if isinstance(dtype, ExtensionDtype)
+    }
     return pq.read_table(path).to_pandas(types_mapper=nullable.get)
 
 

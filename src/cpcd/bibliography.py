@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 
 from cpcd.text import cell_text
 
@@ -52,10 +54,10 @@ def authors(value: str | None) -> list[str]:
     return [name.strip() for name in value.split(";")] if value else []
 
 
-def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
+def csl_items(sources: pa.Table) -> list[dict[str, Any]]:
     """One CSL-JSON item per source, in table order; empty cells are left out."""
     items = []
-    for row in sources.to_dict("records"):
+    for row in sources.to_pylist():
         item: dict[str, Any] = {"id": row["source_id"], "type": row["csl_type"]}
         names = authors(cell_text(row.get("authors")))
         if names:
@@ -83,11 +85,11 @@ def csl_items(sources: pd.DataFrame) -> list[dict[str, Any]]:
     return items
 
 
-def csl_json(sources: pd.DataFrame) -> str:
+def csl_json(sources: pa.Table) -> str:
     return json.dumps(csl_items(sources), indent=2, ensure_ascii=False) + "\n"
 
 
-def bibtex(sources: pd.DataFrame) -> str:
+def bibtex(sources: pa.Table) -> str:
     """BibLaTeX entries, text fields LaTeX-encoded, dates and addresses verbatim."""
     import bibtexparser
     from bibtexparser.model import Entry, Field
@@ -104,7 +106,7 @@ def bibtex(sources: pd.DataFrame) -> str:
     )
 
     library = bibtexparser.Library()
-    for row in sources.to_dict("records"):
+    for row in sources.to_pylist():
         entry_type, publisher_field, extra = BIBLATEX_TYPES[row["csl_type"]]
         text_fields = [
             ("title", cell_text(row["title"])),
@@ -132,7 +134,7 @@ def bibtex(sources: pd.DataFrame) -> str:
     return bibtexparser.write_string(library)
 
 
-def write_bibliography(sources: pd.DataFrame, out: Path) -> None:
+def write_bibliography(sources: pa.Table, out: Path) -> None:
     """``sources.csl.json`` (CSL-JSON) and ``sources.bib`` (BibLaTeX) from the sources table."""
     (out / "sources.csl.json").write_text(csl_json(sources), encoding="utf-8")
     (out / "sources.bib").write_text(bibtex(sources), encoding="utf-8")

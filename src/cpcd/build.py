@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cpcd.build_inputs import inputs_digest
-from cpcd.export import canonical, write_exports
+from cpcd.export import write_exports
 from cpcd.problems import CpcdError
 from cpcd.release_date import created
 from cpcd.validate import Result, validate
@@ -15,12 +15,10 @@ def validated(
     descriptor: Path, data_dir: Path | None = None, refused: str = "the exports were not changed"
 ) -> Result:
     """The validated tables of ``data_dir`` (default: the descriptor's data), each in
-    canonical order; data that does not validate is refused, the error saying ``refused``."""
+    primary-key order; data that does not validate is refused, the error saying ``refused``."""
     result = validate(descriptor, data_dir)
     if not result.ok:
         raise CpcdError(f"validation failed; {refused}", result.problems, result.notices)
-    for item in result.data.values():
-        item.frame = canonical(item.frame, item.table)
     return result
 
 

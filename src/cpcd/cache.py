@@ -15,20 +15,13 @@ import shutil
 from pathlib import Path
 
 from cpcd.build_inputs import inputs_digest
-from cpcd.paths import DESCRIPTOR, ROOT, is_checkout
+from cpcd.paths import DESCRIPTOR, ROOT, cache_dir, is_checkout
 
 MARKER = ".cpcd-cache"
 MARKER_TEXT = (
     "Made by cpcd: the exports of one version of its packaged data. cpcd removes this folder "
     "when it builds another version.\n"
 )
-
-
-def cache_dir() -> Path:
-    """The per-user cache where an installed cpcd builds its exports (never site-packages)."""
-    from platformdirs import user_cache_path
-
-    return Path(os.environ.get("CPCD_CACHE") or user_cache_path("cpcd", appauthor=False))
 
 
 def exports_dir() -> Path:

@@ -2,10 +2,9 @@
 quoting.
 
 A missing value is the empty cell. Cells are formatted by their type (see
-:mod:`cpcd.types`) and joined column by column with Arrow's string kernels:
-at a million rows a row-by-row writer is the slowest step of a build. Tables
-and views are written by the same function, so every CSV file of the exports
-writes a value the same way.
+:mod:`cpcd.types`) and joined column by column with Arrow's string kernels,
+from typed Arrow tables. Tables and views are written by the same function, so
+every CSV file of the exports writes a value the same way.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from collections.abc import Sequence
 from typing import BinaryIO
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -27,9 +25,10 @@ from cpcd.types import TYPES
 # (Python's csv module with "\n" line ends does not quote a carriage return, which CSV
 # readers take for a line break.)
 NEEDS_QUOTES = '[,"\n\r]'
+ROWS_AT_ONCE = 1 << 16  # the text of this many rows is held at once, whatever the table's size
 
 
-def text_table(frame: pd.DataFrame, fields: Sequence[Field]) -> pa.Table:
+def text_table(frame: pa.Table, fields: Sequence[Field]) -> pa.Table:
     """Every column as text (null where missing), in the fields' order."""
     return pa.table({f.name: TYPES[f.type].write(frame[f.name]) for f in fields})
 
@@ -59,18 +58,21 @@ def _values(strings: pa.Array) -> bytes:
     return memoryview(data)[ends[0] : ends[-1]].tobytes()
 
 
-def write_csv(frame: pd.DataFrame, table: Table, out: BinaryIO) -> None:
-    """Write the canonical CSV of a table's ``frame`` to ``out`` (see :func:`write_fields`)."""
+def write_csv(frame: pa.Table, table: Table, out: BinaryIO) -> None:
+    """Write the canonical CSV of a table's rows to ``out`` (see :func:`write_fields`)."""
     write_fields(frame, table.fields, out)
 
 
-def write_fields(frame: pd.DataFrame, fields: Sequence[Field], out: BinaryIO) -> None:
+def write_fields(frame: pa.Table, fields: Sequence[Field], out: BinaryIO) -> None:
     """Write the canonical CSV of ``frame``'s ``fields`` to ``out``: the text Python's csv
-    writer gives, with a carriage return quoted too. Written chunk by chunk, never whole in
-    memory."""
+    writer gives, with a carriage return quoted too. Written a slice of rows at a time,
+    never whole in memory."""
     out.write((",".join(f.name for f in fields) + "\n").encode("utf-8"))
-    if frame.empty:
-        return
+    for start in range(0, frame.num_rows, ROWS_AT_ONCE):
+        _write_rows(frame.slice(start, ROWS_AT_ONCE), fields, out)
+
+
+def _write_rows(frame: pa.Table, fields: Sequence[Field], out: BinaryIO) -> None:
     columns = text_table(frame, fields).columns
     cells = [
         _cells(column, TYPES[f.type].free_text) for column, f in zip(columns, fields, strict=True)
@@ -83,7 +85,7 @@ def write_fields(frame: pd.DataFrame, fields: Sequence[Field], out: BinaryIO) ->
             out.write(_values(chunk))
 
 
-def csv_bytes(frame: pd.DataFrame, table: Table) -> bytes:
+def csv_bytes(frame: pa.Table, table: Table) -> bytes:
     """The canonical CSV of ``frame`` as bytes (see :func:`write_csv`)."""
     buffer = io.BytesIO()
     write_csv(frame, table, buffer)

@@ -1,8 +1,8 @@
 """Derive every library's schema from the Table Schemas in :mod:`cpcd.metadata`.
 
-pandas dtypes, pandera checks, the Arrow schema and the DuckDB DDL are all
-computed here from one :class:`~cpcd.metadata.Table`, so a field added to a
-schema file reaches all of them with no other edit. Heavy libraries are
+pandas dtypes, the Arrow schema and the DuckDB DDL are all computed here from
+one :class:`~cpcd.metadata.Table`, so a field added to a schema file reaches
+all of them with no other edit. Heavy libraries are
 imported inside the functions that need them, to keep ``import cpcd`` fast.
 """
 
@@ -16,7 +16,6 @@ from cpcd.sql import identifier, literal
 
 if TYPE_CHECKING:
     import pandas as pd
-    import pandera.pandas as pandera
     import pyarrow as pa
 
 
@@ -28,7 +27,7 @@ def pandas_dtype(field: Field, enums_as_categories: bool = True) -> Any:
 
     if field.enum is not None and enums_as_categories:
         return pd.CategoricalDtype(list(field.enum), ordered=False)
-    return TYPES[field.type].pandas
+    return pd.api.types.pandas_dtype(TYPES[field.type].pandas)
 
 
 def cast_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -37,60 +36,6 @@ def cast_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
     out = {f.name: frame[f.name].astype(pandas_dtype(f)) for f in table.fields}
     return pd.DataFrame(out, index=frame.index)
-
-
-def field_checks(field: Field) -> list[pandera.Check]:
-    """The field's constraints as pandera checks, each named by the rule a report prints."""
-    import pandera.pandas as pandera
-
-    checks = []
-    if field.enum is not None:
-        rule = "enum: must be one of " + ", ".join(field.enum)
-        checks.append(pandera.Check.isin(list(field.enum), error=rule))
-    if field.pattern is not None:
-        # Table Schema patterns match the whole value. pandas' fullmatch runs in Arrow's
-        # regex engine; a pattern ending in \Z (Python's end of text) would run in Python.
-        rule = f"pattern: must match {field.pattern}"
-        pattern = field.pattern
-        checks.append(pandera.Check(lambda s, p=pattern: s.str.fullmatch(p), error=rule))
-    if field.minimum is not None:
-        rule = f"minimum: must be at least {field.minimum}"
-        checks.append(pandera.Check.ge(field.minimum, error=rule))
-    if field.maximum is not None:
-        rule = f"maximum: must be at most {field.maximum}"
-        checks.append(pandera.Check.le(field.maximum, error=rule))
-    return checks
-
-
-def pandera_schema(table: Table) -> pandera.DataFrameSchema:
-    """pandera checks for a frame typed by :mod:`cpcd.read` (enums still as strings).
-
-    Text columns carry no pandera dtype: :mod:`cpcd.read` gives every one pandas'
-    string dtype, and pandera's check of that dtype, cell by cell, is the larger
-    part of validating the shipped tables. Other types are checked.
-    """
-    import pandera.pandas as pandera
-
-    columns = {}
-    for f in table.source_fields:  # computed fields are right by construction
-        single_key = table.primary_key == (f.name,)
-        columns[f.name] = pandera.Column(
-            None if f.type == "string" else pandas_dtype(f, enums_as_categories=False),
-            checks=field_checks(f),
-            nullable=not (f.required or f.name in table.primary_key),
-            unique=f.unique or single_key,
-            report_duplicates="exclude_first",
-            coerce=False,
-        )
-    composite = list(table.primary_key) if len(table.primary_key) > 1 else None
-    return pandera.DataFrameSchema(
-        columns,
-        name=table.name,
-        unique=composite,
-        report_duplicates="exclude_first",
-        ordered=True,
-        strict=True,
-    )
 
 
 def arrow_schema(table: Table) -> pa.Schema:
@@ -122,14 +67,16 @@ def arrow_schema(table: Table) -> pa.Schema:
 def _column_ddl(table: Table, f: Field) -> str:
     from cpcd.types import TYPES
 
-    parts = [identifier(f.name), TYPES[f.type].duckdb]
+    # An enum is a DuckDB ENUM: a misspelt value in a query is an error, not zero rows. Its
+    # values are declared in text order, so that ORDER BY sorts it as it sorts text.
+    values = ", ".join(literal(v) for v in sorted(f.enum or ()))
+    kind = f"ENUM({values})" if f.enum else TYPES[f.type].duckdb
+    parts = [identifier(f.name), kind]
     if f.required or f.name in table.primary_key:
         parts.append("NOT NULL")
     if f.unique and table.primary_key != (f.name,):
         parts.append("UNIQUE")
     checks = []
-    if f.enum is not None:
-        checks.append(f"{identifier(f.name)} IN ({', '.join(literal(v) for v in f.enum)})")
     if f.pattern is not None:
         checks.append(f"regexp_full_match({identifier(f.name)}, {literal(f.pattern)})")
     if f.minimum is not None:

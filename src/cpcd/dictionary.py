@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 
 from cpcd.metadata import Field, Package, Table
 from cpcd.text import markdown_cell, number_text
@@ -48,7 +48,7 @@ def constraints(f: Field) -> str:
     return markdown_cell(", ".join(parts)) or "—"
 
 
-def example(f: Field, frame: pd.DataFrame) -> str:
+def example(f: Field, frame: pa.Table) -> str:
     """A value of this table's column: the schema's example where the column holds it,
     else the first non-empty value in primary-key order."""
     # As the CSV writes them (cpcd.types).
@@ -70,7 +70,7 @@ def _keys(table: Table) -> list[str]:
     return lines
 
 
-def table_section(table: Table, frame: pd.DataFrame) -> list[str]:
+def table_section(table: Table, frame: pa.Table) -> list[str]:
     lines = [
         f"## `{table.name}`",
         "",
@@ -96,7 +96,7 @@ def table_section(table: Table, frame: pd.DataFrame) -> list[str]:
     return [*lines, ""]
 
 
-def render(package: Package, frames: dict[str, pd.DataFrame]) -> str:
+def render(package: Package, frames: dict[str, pa.Table]) -> str:
     """The whole dictionary; ``frames`` are the validated tables in canonical order."""
     text = HEADER.format(version=package.version)
     rows = [

@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -21,7 +20,6 @@ from cpcd.build_inputs import INPUTS_KEY
 from cpcd.checksums import write_sums
 from cpcd.content_digest import DIGEST_KEY
 from cpcd.csv_text import write_csv
-from cpcd.derive import arrow_schema
 from cpcd.duckdb_file import write_duckdb
 from cpcd.hashing import file_sha256
 from cpcd.metadata import FIELDS_KEY, VIEW_KEY, Package, Table
@@ -34,26 +32,9 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def canonical(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+def canonical(frame: pa.Table, table: Table) -> pa.Table:
     """Rows sorted by primary key, columns in schema order."""
-    ordered = frame[table.field_names].sort_values(list(table.primary_key), kind="stable")
-    return ordered.reset_index(drop=True)
-
-
-def arrow_table(frame: pd.DataFrame, table: Table) -> pa.Table:
-    """An Arrow table built column by column from the derived schema (no pandas metadata)."""
-    schema = arrow_schema(table)
-    arrays = []
-    for f, arrow_field in zip(table.fields, schema, strict=True):
-        column = frame[f.name]
-        if f.type == "date":
-            array = pa.array(column, type=pa.timestamp("s"), from_pandas=True).cast(pa.date32())
-        else:
-            if isinstance(column.dtype, pd.CategoricalDtype):
-                column = column.astype("string")
-            array = pa.array(column, type=arrow_field.type, from_pandas=True)
-        arrays.append(array)
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return frame.select(table.field_names).sort_by([(k, "ascending") for k in table.primary_key])
 
 
 def _file(out: Path, path: str, **about: Any) -> dict[str, Any]:
@@ -168,7 +149,7 @@ def _parquet_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_exports(
-    package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str, created: str
+    package: Package, frames: dict[str, pa.Table], out: Path, inputs: str, created: str
 ) -> None:
     """Write every export into ``out``, replacing the previous one whole; ``inputs`` is the
     digest of what they were built from (:func:`cpcd.build_inputs.inputs_digest`), ``created``
@@ -178,13 +159,13 @@ def write_exports(
 
 
 def _write_all(
-    package: Package, frames: dict[str, pd.DataFrame], out: Path, inputs: str, created: str
+    package: Package, frames: dict[str, pa.Table], out: Path, inputs: str, created: str
 ) -> None:
     (out / "csv").mkdir()
     (out / "parquet").mkdir()
-    for name, table in package.tables.items():
+    for name in package.tables:
         parquet = out / "parquet" / f"{name}.parquet"
-        pq.write_table(arrow_table(frames[name], table), parquet, compression="zstd")
+        pq.write_table(frames[name], parquet, compression="zstd")
     checkpoint("parquet")
     # Kept for speed (docs/benchmarks.md): DuckDB fills its file from the Parquet files in
     # a second thread while this one writes the CSV files; both run mostly outside

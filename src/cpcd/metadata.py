@@ -1,6 +1,6 @@
 """The package and its tables as objects: the single source of truth.
 
-Everything else (pandas dtypes, pandera checks, the Arrow schema, the DuckDB
+Everything else (pandas dtypes, the SQL checks, the Arrow schema, the DuckDB
 DDL, the docs) is derived from these objects, which :mod:`cpcd.metadata_load`
 builds from the descriptor and its Table Schemas, so a field is defined once.
 The custom properties a schema may declare, and what each table property

@@ -7,6 +7,7 @@ repository root in a checkout or an editable install, package data in a wheel).
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 
@@ -46,3 +47,11 @@ def needs_checkout(command: str, what: str) -> None:
             f"`cpcd {command}` needs a repository checkout: {what} is not installed with the "
             "package"
         )
+
+
+def cache_dir() -> Path:
+    """The per-user cache where an installed cpcd builds its exports and remembers checked
+    descriptors (never site-packages)."""
+    from platformdirs import user_cache_path
+
+    return Path(os.environ.get("CPCD_CACHE") or user_cache_path("cpcd", appauthor=False))

@@ -47,20 +47,26 @@ def shorten(value: str | None, width: int = VALUE_WIDTH) -> str:
     return repr(text)
 
 
-def render(problems: Iterable[Problem], cap: int = DEFAULT_CAP) -> list[str]:
-    """Report lines, at most ``cap`` of them plus a count of the rest: files in the order
-    their problems were found (the descriptor's order of tables, as in the JSON report),
-    each file's problems by line."""
+def ordered(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in report order, the same in the text and the JSON report: files in the
+    order their problems were found (the descriptor's order of tables), each file's
+    problems by line, then column and rule."""
     problems = list(problems)
-    first = {}
+    first: dict[str, int] = {}
     for problem in problems:
         first.setdefault(problem.path, len(first))
-    ordered = sorted(problems, key=lambda p: (first[p.path], p.line or 0, p.column or "", p.rule))
-    lines = [str(p) for p in ordered[:cap]]
-    if len(ordered) > cap:
-        lines.append(f"... and {len(ordered) - cap} more")
-    files = len({p.path for p in ordered})
-    lines.append(f"{len(ordered)} problem(s) in {files} file(s)")
+    return sorted(problems, key=lambda p: (first[p.path], p.line or 0, p.column or "", p.rule))
+
+
+def render(problems: Iterable[Problem], cap: int = DEFAULT_CAP) -> list[str]:
+    """Report lines in :func:`ordered` order, at most ``cap`` of them plus a count of the
+    rest."""
+    ordered_problems = ordered(problems)
+    lines = [str(p) for p in ordered_problems[:cap]]
+    if len(ordered_problems) > cap:
+        lines.append(f"... and {len(ordered_problems) - cap} more")
+    files = len({p.path for p in ordered_problems})
+    lines.append(f"{len(ordered_problems)} problem(s) in {files} file(s)")
     return lines
 
 

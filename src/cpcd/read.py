@@ -1,8 +1,10 @@
-"""Read a table's CSV file into typed columns, reporting what cannot be read.
+"""Read a table's CSV file into Arrow text columns, reporting what cannot be read.
 
-Structure (encoding, header, cells per row) and cell types are checked here;
-constraints are left to :mod:`cpcd.validate`. Cells are read as text with only
-the empty cell as missing, so strings such as ``NA`` or ``null`` stay strings.
+Structure (encoding, header, cells per row) is checked here; types and
+constraints are left to the SQL of :mod:`cpcd.checks`. Cells are read as text
+with only the empty cell as missing, so strings such as ``NA`` or ``null`` stay
+strings. Each record carries its physical line (quoted line breaks counted) in
+the column ``LINE``, so every later problem can name it.
 
 Three spreadsheet habits are safe to undo and are only reported as notices: a
 UTF-8 byte-order mark, CRLF line endings and blank lines. Everything else that
@@ -16,35 +18,30 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from cpcd.metadata import Table
 from cpcd.problems import Problem
-from cpcd.types import TYPES
 
 BOM = b"\xef\xbb\xbf"
 NOT_SPACE = re.compile(rb"\S")
 BLANK_LINE = re.compile(rb"(?:^|(?<=\n))\n")
 HEADER_BYTES = 1 << 20
+LINE = "__line"  # the column holding each record's first physical line
 
 
 @dataclass
 class TableData:
-    """A table's typed rows plus a way back from a row to its line in the file."""
+    """A table's cells as text, and its typed rows once validated."""
 
     table: Table
-    frame: pd.DataFrame | None
+    text: pa.Table | None  # every source column as text, and LINE; None if unreadable
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
-    record_lines: list[int] | None = None  # start line of each row when not simply index + 2
-    unreadable: set[tuple[int, str]] = field(default_factory=set)  # (row, column) of type errors
-
-    def line(self, index: int) -> int:
-        if self.record_lines is not None:
-            return self.record_lines[index]
-        return index + 2
+    frame: pa.Table | None = None  # typed rows in primary-key order (cpcd.validate)
 
 
 def _problem(
@@ -53,25 +50,88 @@ def _problem(
     return Problem(str(table.path), line, column, value, rule)
 
 
-def _scan_records(text: str, width: int, table: Table) -> tuple[list[int], list[Problem]]:
-    """Start line of every good data record, and a problem for every record of the wrong width.
+UNBALANCED_RULE = (
+    "quote: a quoted cell opens on this line and is not closed where its row ends "
+    "(an unbalanced quote); the rest of the file is not read"
+)
+STRAY_QUOTE_RULE = (
+    'quote: a quote inside a cell that is not quoted: quote the cell and double the quote ("")'
+)
+
+
+def _scan_records(text: str, width: int, table: Table) -> tuple[list[int], list[Problem], bool]:
+    """Start line of every good data record, a problem for every record of the wrong width,
+    and whether a quote is unbalanced (the records after it cannot be trusted).
 
     The slow path, used only when a cell spans lines or a row has the wrong
-    number of cells: the csv module counts physical lines for us.
+    number of cells: the csv module counts physical lines for us. A record of the
+    wrong width whose first line holds an odd number of quotes has a quoted cell
+    that never closed: it is named as such, and nothing after it is reported.
     """
     lines: list[int] = []
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""))
+    physical = text.split("\n")
     start = 1
     for number, record in enumerate(reader):
         if number > 0 and record:
             if len(record) == width:
                 lines.append(start)
+            elif physical[start - 1].count('"') % 2:
+                problems.append(_problem(table, start, None, physical[start - 1], UNBALANCED_RULE))
+                return lines, problems, True
             else:
                 rule = f"row has {len(record)} cells, the header has {width}"
                 problems.append(_problem(table, start, None, ",".join(record), rule))
         start = reader.line_num + 1
-    return lines, problems
+    return lines, problems, False
+
+
+def _unquoted_fields(record: str) -> list[int]:
+    """Indexes of the fields of one record's text that hold a quote without being quoted."""
+    found, index, i = [], 0, 0
+    while True:
+        quoted = record.startswith('"', i)
+        if quoted:  # skip to the quote that closes it (a doubled quote is a quote)
+            i += 1
+            while i < len(record):
+                if record.startswith('""', i):
+                    i += 2
+                    continue
+                i += 1
+                if record[i - 1] == '"':
+                    break
+        end = record.find(",", i)
+        if not quoted and '"' in record[i : end if end >= 0 else len(record)]:
+            found.append(index)
+        if end < 0:
+            return found
+        i, index = end + 1, index + 1
+
+
+def _stray_quotes(table: Table, arrow: pa.Table, raw: bytes) -> list[Problem]:
+    """A quote inside a cell that is not quoted (CSV readers keep it, but it is usually a
+    cell that was meant to be quoted). Only the few rows whose cells hold a quote are
+    re-read from their lines."""
+    names = table.source_field_names
+    holds = None
+    for name in names:
+        found = pc.fill_null(pc.match_substring(arrow[name], '"'), False)
+        holds = found if holds is None else pc.or_(holds, found)
+    if holds is None or not pc.any(holds).as_py():
+        return []
+    starts = arrow[LINE].to_pylist()
+    text = raw.decode("utf-8").split("\n")
+    problems = []
+    for position in pc.indices_nonzero(holds).to_pylist():
+        first = starts[position]
+        last = starts[position + 1] - 1 if position + 1 < len(starts) else len(text)
+        record = "\n".join(text[first - 1 : last]).rstrip("\n")
+        for index in _unquoted_fields(record):
+            if index < len(names):
+                value = arrow[names[index]][position].as_py()
+                problems.append(_problem(table, first, names[index], value, STRAY_QUOTE_RULE))
+    return problems
 
 
 def read_table(table: Table) -> TableData:
@@ -120,27 +180,33 @@ def read_table(table: Table) -> TableData:
             quoted_strings_can_be_null=True,
         ),
     )
-    raw_frame = arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
     data = TableData(table, None, notices=notices)
     # Line numbers are index + 2 unless a cell spans lines, a row was skipped or a line is blank.
-    if skipped or raw.count(b"\n") - raw.endswith(b"\n") != len(raw_frame):
+    if skipped or raw.count(b"\n") - raw.endswith(b"\n") != arrow.num_rows:
         notices.extend(_blank_notice(table, raw))
-        data.record_lines, structure = _scan_records(raw.decode("utf-8"), len(names), table)
+        record_lines, structure, unbalanced = _scan_records(raw.decode("utf-8"), len(names), table)
         data.problems.extend(structure)
-    repeated = _repeated_headers(raw_frame, names)
-    for index in repeated:
-        data.problems.append(_problem(table, data.line(index), None, None, "header repeated"))
-    data.frame = _typed(raw_frame.drop(index=repeated) if repeated else raw_frame, data)
+        if unbalanced:
+            return data
+        lines = pa.array(record_lines, pa.int64())
+    else:
+        lines = pa.array(np.arange(2, arrow.num_rows + 2, dtype=np.int64))
+    arrow = arrow.append_column(LINE, lines)
+    repeated = _repeated_header(arrow, names)
+    for line in arrow.filter(repeated)[LINE].to_pylist():
+        data.problems.append(_problem(table, line, None, None, "header repeated"))
+    data.text = arrow.filter(pc.invert(repeated)) if pc.any(repeated).as_py() else arrow
+    data.problems.extend(_stray_quotes(table, data.text, raw))
     return data
 
 
-def _repeated_headers(frame: pd.DataFrame, names: list[str]) -> list:
+def _repeated_header(arrow: pa.Table, names: list[str]) -> pa.ChunkedArray:
     """Rows that repeat the header (files pasted together): one problem each, not one per
-    cell, and left out of the typed rows."""
-    same = pd.Series(True, index=frame.index)
+    cell, and left out of the rows checked."""
+    same = pa.chunked_array([pa.array(np.ones(arrow.num_rows, dtype=bool))])
     for name in names:
-        same &= (frame[name] == name).fillna(False).astype(bool)
-    return list(frame.index[same])
+        same = pc.and_(same, pc.fill_null(pc.equal(arrow[name], name), False))
+    return same
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -196,26 +262,3 @@ def _header_problems(table: Table, header: list[str], expected: list[str]) -> li
         rule = f"columns are not in schema order: {moves}"
         problems.append(_problem(table, 1, None, ",".join(misplaced), rule))
     return problems
-
-
-def _typed(frame: pd.DataFrame, data: TableData) -> pd.DataFrame:
-    """Convert text columns to their schema types; a cell that does not convert is a problem.
-
-    Keys and coded values (fields with an enum or a pattern, key columns) must not
-    carry leading or trailing spaces; free text keeps them.
-    """
-    table = data.table
-    keys = set(table.primary_key) | {name for fk in table.foreign_keys for name in fk.fields}
-    out = {}
-    for f in table.source_fields:
-        text = frame[f.name]
-        typed, bad = TYPES[f.type].parse(text)
-        rule = f"type: not a valid {TYPES[f.type].word}"
-        if f.type == "string" and (f.enum is not None or f.pattern is not None or f.name in keys):
-            bad = (text.str.strip() != text).fillna(False).astype(bool)
-            rule = "whitespace: leading or trailing spaces in a key or coded value"
-        for index in bad[bad].index:
-            data.unreadable.add((index, f.name))
-            data.problems.append(_problem(table, data.line(index), f.name, str(text[index]), rule))
-        out[f.name] = typed
-    return pd.DataFrame(out, index=frame.index)

@@ -8,9 +8,10 @@ same value the same way: as the CSV files write it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 MISSING = ""  # a missing value is the empty cell, in every CSV cpcd reads or writes
 
@@ -24,6 +25,9 @@ def number_text(value: float) -> str:
 def cell_text(value: object) -> str | None:
     """A typed value as the CSV text a user writes, None when it is missing: true and false,
     numbers without '.0', dates as YYYY-MM-DD, times in UTC as YYYY-MM-DDTHH:MM:SSZ."""
+    import numpy as np  # imported here: the build path does not load pandas
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool | np.bool_):
@@ -52,6 +56,8 @@ def key_text(frame: pd.DataFrame, key: tuple[str, ...] | list[str]) -> pd.Series
 def _column_text(column: pd.Series) -> pd.Series:
     """A column's cells as text (missing as the empty string), as :func:`cell_text` writes
     them; text is already text."""
+    import pandas as pd
+
     if isinstance(column.dtype, pd.StringDtype):
         return column.astype(object).fillna(MISSING)
     return column.map(cell_text).astype(object).fillna(MISSING)

@@ -1,29 +1,28 @@
 """What each Table Schema type is in every library cpcd uses, in one table.
 
 For each type: the pandas dtype users get, the Arrow type of the Parquet file,
-the DuckDB column type, how CSV text is parsed into it (and which cells fail),
-how it is written back as CSV text, and the words the docs and problem reports
-use for it. A new type, or a change to one, is made here and nowhere else.
+the DuckDB column type, the SQL that reads CSV text into it (NULL for a cell
+that does not convert), how it is written back as CSV text, and the words the
+docs and problem reports use for it. A new type, or a change to one, is made
+here and nowhere else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cpcd.sql import literal
 from cpcd.text import number_text
 
 TIME_UNIT = "s"  # dates and times carry whole seconds, in pandas and in Arrow
 TRUE_TEXT = ("true", "True", "TRUE", "1")
 FALSE_TEXT = ("false", "False", "FALSE", "0")
 
-Parse = Callable[[pd.Series], tuple[pd.Series, pd.Series]]
-Write = Callable[[pd.Series], pa.Array]
+Write = Callable[[pa.ChunkedArray], pa.ChunkedArray]
 
 
 @dataclass(frozen=True)
@@ -31,88 +30,54 @@ class FieldType:
     """One Table Schema type as every library sees it."""
 
     name: str
-    pandas: Any
+    pandas: str  # the pandas dtype's name (pandas is imported only where frames are made)
     arrow: pa.DataType
     duckdb: str
-    parse: Parse  # CSV text (missing as NA) -> typed column, mask of cells that do not parse
+    parse: str  # SQL reading the text {t} as this type; NULL where it does not convert
     write: Write  # typed column -> its CSV text (missing stays null)
     label: str  # in the data dictionary (Markdown)
     word: str  # in a problem: "type: not a valid <word>"
     free_text: bool = False  # its CSV text may hold a comma, a quote or a line break
 
-
-def _full_match(text: pd.Series, pattern: str) -> pd.Series:
-    return text.str.fullmatch(pattern).fillna(False).astype(bool)
-
-
-def _parse_string(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    return text.astype(pd.StringDtype()), pd.Series(False, index=text.index)
+    def parse_sql(self, text: str) -> str:
+        """The SQL expression typing the text expression ``text``."""
+        return self.parse.format(t=text)
 
 
-def _parse_integer(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    well_formed = _full_match(text, r"[+-]?[0-9]+")
-    # Python's int, not float64: integers past 2**53 keep every digit.
-    values = text[well_formed].astype(object).map(int)
-    fits = values.between(-(2**63), 2**63 - 1)
-    typed = pd.Series(pd.NA, index=text.index, dtype=pd.Int64Dtype())
-    typed[fits[fits].index] = values[fits].astype("int64")
-    return typed, text.notna() & typed.isna()
+def _when(pattern: str, then: str) -> str:
+    """SQL: ``then`` where the text fully matches ``pattern``, else NULL."""
+    quoted = literal(pattern).replace("{", "{{").replace("}", "}}")  # kept by str.format
+    return f"CASE WHEN regexp_full_match({{t}}, {quoted}) THEN {then} END"
 
 
-def _parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    typed = pd.to_numeric(text, errors="coerce").astype(pd.Float64Dtype())
-    ok = typed.notna() & ~typed.isin([float("inf"), float("-inf")])
-    return typed.where(ok), text.notna() & ~ok
+def _in(values: tuple[str, ...]) -> str:
+    return "{t} IN (" + ", ".join(literal(v) for v in values) + ")"
 
 
-def _parse_boolean(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    mapping = dict.fromkeys(TRUE_TEXT, True) | dict.fromkeys(FALSE_TEXT, False)
-    typed = text.map(mapping, na_action="ignore").astype(pd.BooleanDtype())
-    return typed, text.notna() & typed.isna()
+def _write_string(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return column
 
 
-def _parse_date(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    ok = _full_match(text, r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-    typed = pd.to_datetime(text.where(ok), format="%Y-%m-%d", errors="coerce")
-    typed = typed.astype(f"datetime64[{TIME_UNIT}]")
-    bad = text.notna() & typed.isna()  # malformed, or no such day (2023-02-30)
-    return typed, bad
+def _write_integer(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.cast(column, pa.string())
 
 
-def _parse_datetime(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    ok = _full_match(text, r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
-    typed = pd.to_datetime(text.where(ok), format="%Y-%m-%dT%H:%M:%SZ", utc=True, errors="coerce")
-    typed = typed.astype(pd.DatetimeTZDtype(TIME_UNIT, "UTC"))
-    return typed, text.notna() & typed.isna()
-
-
-def _write_string(column: pd.Series) -> pa.Array:
-    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
-        return pa.array(column.array)  # already Arrow text: no copy through Python objects
-    return pa.array(column.astype(object), pa.string(), from_pandas=True)
-
-
-def _write_integer(column: pd.Series) -> pa.Array:
-    return pc.cast(pa.array(column, pa.int64(), from_pandas=True), pa.string())
-
-
-def _write_number(column: pd.Series) -> pa.Array:
+def _write_number(column: pa.ChunkedArray) -> pa.ChunkedArray:
     # repr, not Arrow's cast: the shortest text that reads back exactly.
-    return pa.array(column.astype(object).map(number_text, na_action="ignore"), pa.string())
+    texts = [None if v is None else number_text(v) for v in column.to_pylist()]
+    return pa.chunked_array([pa.array(texts, pa.string())])
 
 
-def _write_boolean(column: pd.Series) -> pa.Array:
-    return pc.if_else(pa.array(column, pa.bool_(), from_pandas=True), "true", "false")
+def _write_boolean(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.if_else(column, "true", "false")
 
 
-def _write_date(column: pd.Series) -> pa.Array:
-    days = pc.cast(pa.array(column, pa.timestamp(TIME_UNIT), from_pandas=True), pa.date32())
-    return pc.cast(days, pa.string())
+def _write_date(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.cast(column, pa.string())
 
 
-def _write_datetime(column: pd.Series) -> pa.Array:
-    moments = pa.array(column, pa.timestamp(TIME_UNIT, tz="UTC"), from_pandas=True)
-    text = pc.cast(moments, pa.string())  # "YYYY-MM-DD HH:MM:SSZ": the space becomes the T
+def _write_datetime(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    text = pc.cast(column, pa.string())  # "YYYY-MM-DD HH:MM:SSZ": the space becomes the T
     return pc.replace_substring(text, " ", "T", max_replacements=1)
 
 
@@ -131,35 +96,47 @@ DUCKDB_OTHER_NAMES = {
     "INTEGER": "integer",
     "DECIMAL": "number",
     "TIMESTAMP WITH TIME ZONE": "datetime",
+    "ENUM": "string",
 }
+
+# A number as Table Schema writes one: digits with an optional point and exponent. NaN and
+# the infinities are not numbers here.
+NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 
 TYPES: dict[str, FieldType] = {
     t.name: t
     for t in (
         FieldType(
-            "string", pd.StringDtype(), pa.string(), "VARCHAR",
-            _parse_string, _write_string, "text", "string", free_text=True,
+            "string", "string", pa.string(), "VARCHAR", "{t}",
+            _write_string, "text", "string", free_text=True,
         ),
         FieldType(
-            "integer", pd.Int64Dtype(), pa.int64(), "BIGINT",
-            _parse_integer, _write_integer, "integer", "integer",
+            "integer", "Int64", pa.int64(), "BIGINT",
+            _when(r"[+-]?[0-9]+", "TRY_CAST({t} AS BIGINT)"),  # NULL past 64 bits
+            _write_integer, "integer", "integer",
         ),
         FieldType(
-            "number", pd.Float64Dtype(), pa.float64(), "DOUBLE",
-            _parse_number, _write_number, "number (decimal)", "number",
+            "number", "Float64", pa.float64(), "DOUBLE",
+            _when(NUMBER, "CASE WHEN isfinite(TRY_CAST({t} AS DOUBLE)) "
+                  "THEN TRY_CAST({t} AS DOUBLE) END"),
+            _write_number, "number (decimal)", "number",
         ),
         FieldType(
-            "boolean", pd.BooleanDtype(), pa.bool_(), "BOOLEAN",
-            _parse_boolean, _write_boolean,
-            "boolean (`true`/`false`)", "boolean (true or false)",
+            "boolean", "boolean", pa.bool_(), "BOOLEAN",
+            f"CASE WHEN {_in(TRUE_TEXT)} THEN true WHEN {_in(FALSE_TEXT)} THEN false END",
+            _write_boolean, "boolean (`true`/`false`)", "boolean (true or false)",
         ),
         FieldType(
             "date", f"datetime64[{TIME_UNIT}]", pa.date32(), "DATE",
-            _parse_date, _write_date, "date (`YYYY-MM-DD`)", "date (YYYY-MM-DD)",
+            _when("[0-9]{4}-[0-9]{2}-[0-9]{2}", "TRY_CAST({t} AS DATE)"),  # NULL: 2023-02-30
+            _write_date, "date (`YYYY-MM-DD`)", "date (YYYY-MM-DD)",
         ),
         FieldType(
-            "datetime", pd.DatetimeTZDtype(TIME_UNIT, "UTC"), pa.timestamp(TIME_UNIT, tz="UTC"),
-            "TIMESTAMPTZ", _parse_datetime, _write_datetime,
+            "datetime", f"datetime64[{TIME_UNIT}, UTC]", pa.timestamp(TIME_UNIT, tz="UTC"),
+            "TIMESTAMPTZ",
+            _when("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z",
+                  "TRY_CAST({t} AS TIMESTAMPTZ)"),
+            _write_datetime,
             "date and time in UTC (`YYYY-MM-DDTHH:MM:SSZ`)",
             "UTC date-time (YYYY-MM-DDTHH:MM:SSZ)",
         ),

@@ -20,6 +20,7 @@ from cpcd.sql import identifier, literal
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
 
 
 COLUMN = re.compile(r"column (?P<name>[a-z][a-z0-9_]*): (?P<description>.+)")
@@ -99,28 +100,32 @@ def view_fields(con: duckdb.DuckDBPyConnection, view: View) -> tuple[Field, ...]
 def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -> None:
     """``out/<view>.csv`` and ``out/<view>.parquet`` for readers who do not write SQL; the CSV
     written as the tables' CSV files are (:mod:`cpcd.csv_text`)."""
-    import pandas as pd
+    import pyarrow as pa
     import pyarrow.parquet as pq
-    from pandas.api.extensions import ExtensionDtype
 
     from cpcd.csv_text import write_fields
-    from cpcd.derive import pandas_dtype
     from cpcd.types import TYPES
 
-    nullable = {t.arrow: t.pandas for t in TYPES.values() if isinstance(t.pandas, ExtensionDtype)}
     out.mkdir(parents=True, exist_ok=True)
     for view in views:
         # Each view runs once; both files are written from the rows it returned.
         table = con.sql(f"SELECT * FROM {identifier(view.name)}").to_arrow_table()
+        # An enum column arrives dictionary-encoded: the files hold its text.
+        table = table.cast(pa.schema([f.with_type(_plain(f.type)) for f in table.schema]))
         pq.write_table(
             table.replace_schema_metadata(None), out / f"{view.name}.parquet", compression="zstd"
         )
         fields = view_fields(con, view)
-        # Integers and numbers straight to nullable dtypes, never through float64.
-        rows = table.to_pandas(types_mapper=nullable.get, date_as_object=False)
-        frame = pd.DataFrame({f.name: rows[f.name].astype(pandas_dtype(f)) for f in fields})
+        # Each column as its Table Schema type holds it (a sum's HUGEINT as an integer).
+        typed = pa.table({f.name: table[f.name].cast(TYPES[f.type].arrow) for f in fields})
         with (out / f"{view.name}.csv").open("wb") as fh:
-            write_fields(frame, fields, fh)
+            write_fields(typed, fields, fh)
+
+
+def _plain(kind: pa.DataType) -> pa.DataType:
+    import pyarrow as pa
+
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
 
 
 def view_schemas(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, dict]:

@@ -1,0 +1,111 @@
+"""Problem reports where a contributor was left guessing: each says what is wrong in words
+a new user acts on, on the line where it is."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import copy_package, run_cli
+
+from cpcd.validate import validate
+
+
+def _edit_line(root, table: str, key: str, old: str, new: str) -> int:
+    """Replace text in the row whose first cell is ``key``; return its physical line."""
+    path = root / "data" / f"{table}.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    [index] = [i for i, line in enumerate(lines) if line.startswith(key + ",")]
+    assert old in lines[index], (old, lines[index])
+    lines[index] = lines[index].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return index + 1
+
+
+@pytest.fixture
+def package(tmp_path):
+    return copy_package(tmp_path), tmp_path
+
+
+def test_an_unbalanced_quote_is_named_on_its_line_without_knock_on_errors(package):
+    descriptor, root = package
+    # A quote opens the launch vehicle's cell and never closes.
+    line = _edit_line(
+        root, "satellite_launches", "paksat_1r", ",Long March 3B,", ',"Long March 3B,'
+    )
+    problems = [p for p in validate(descriptor).problems if "satellite_launches" in p.path]
+    assert [(p.line, p.rule.split(":")[0]) for p in problems] == [(line, "quote")]
+    assert "unbalanced quote" in problems[0].rule
+    assert problems[0].value.startswith("paksat_1r,PakSat-1R")
+
+
+def test_a_quote_inside_an_unquoted_cell_is_reported(package):
+    descriptor, root = package
+    line = _edit_line(root, "satellite_launches", "paksat_1r", ",PakSat-1R,", ',PakSat-"1R,')
+    [problem] = validate(descriptor).problems
+    assert (problem.line, problem.column, problem.value) == (line, "satellite_name", 'PakSat-"1R')
+    assert problem.rule.startswith("quote: a quote inside a cell that is not quoted")
+
+
+def test_a_quoted_cell_with_doubled_quotes_is_accepted(package):
+    descriptor, root = package
+    _edit_line(root, "satellite_launches", "paksat_1r", ",PakSat-1R,", ',"PakSat ""1R""",')
+    result = validate(descriptor)
+    assert result.problems == []
+    names = result.data["satellite_launches"].frame["satellite_name"].to_pylist()
+    assert 'PakSat "1R"' in names
+
+
+def test_a_misspelt_enum_value_gets_the_nearest_allowed_value(package):
+    descriptor, root = package
+    line = _edit_line(root, "satellite_launches", "paksat_1r", ",Xichang,", ",Xichnag,")
+    [problem] = validate(descriptor).problems
+    assert (problem.line, problem.column, problem.value) == (line, "launch_site", "Xichnag")
+    assert problem.rule.startswith("enum: did you mean Xichang? (one of ")
+
+
+def test_a_value_far_from_every_allowed_value_lists_them(package):
+    descriptor, root = package
+    _edit_line(root, "satellite_launches", "paksat_1r", ",Xichang,", ",Cape Canaveral,")
+    [problem] = validate(descriptor).problems
+    assert problem.rule.startswith("enum: must be one of ") and "did you mean" not in problem.rule
+
+
+def test_a_duplicate_key_names_the_line_it_repeats(package):
+    descriptor, root = package
+    first = _edit_line(root, "satellite_launches", "prsc_eo2", "prsc_eo2,", "prsc_eo2,")
+    second = _edit_line(root, "satellite_launches", "prsc_eo3", "prsc_eo3,", "prsc_eo2,")
+    [problem] = validate(descriptor).problems
+    assert (problem.line, problem.column, problem.value) == (second, "satellite_id", "prsc_eo2")
+    assert problem.rule == f"primary-key: the key appears on an earlier row (line {first})"
+
+
+def test_a_pattern_failure_does_not_print_the_regex(package):
+    descriptor, root = package
+    _edit_line(root, "satellite_launches", "paksat_1r", "2011-042A", "2011/042A")
+    [problem] = validate(descriptor).problems
+    assert problem.column == "cospar_id"
+    assert problem.rule == "pattern: not in the form this column's values take"
+    assert "[" not in problem.rule and "\\" not in problem.rule
+
+
+def test_text_and_json_reports_list_problems_in_the_same_order(package):
+    descriptor, root = package
+    # Planted out of file and line order: a late row first, then an early row, then another
+    # file, so that only a sort puts them in report order.
+    _edit_line(root, "satellite_launches", "paksat_1r", ",Xichang,", ",Xichnag,")
+    _edit_line(root, "satellite_launches", "badr_1", ",Xichang,", ",Xichnag,")
+    _edit_line(root, "citations", "50", "xinhua_2024_joint_statement", "xinhua_2024_joint_st")
+    args = ("validate", "--package", str(descriptor), "--data", str(root / "data"))
+    text = run_cli(*args, "--max-problems", "100")
+    as_json = run_cli(*args, "--json")
+    assert text.returncode == as_json.returncode == 1
+    report = json.loads(as_json.stdout or as_json.stderr)
+    listed = [(p["file"], p["line"]) for p in report["problems"]]
+    printed = [
+        (line.split(":")[0], int(line.split(":")[1]))
+        for line in text.stderr.splitlines()
+        if line.startswith(("data/", str(root)))
+    ]
+    assert len(listed) == 3
+    assert listed == printed
