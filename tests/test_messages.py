@@ -56,6 +56,23 @@ def test_a_quoted_cell_with_doubled_quotes_is_accepted(package):
     assert 'PakSat "1R"' in names
 
 
+def test_a_carriage_return_in_an_earlier_quoted_cell_does_not_shift_the_quote_check(package):
+    """A lone carriage return inside a quoted cell ends a line for the csv module; a later
+    quoted cell spanning two lines, with a doubled quote, is then still read as quoted (found
+    by the round trip)."""
+    descriptor, root = package
+    path = root / "data" / "satellite_launches.csv"
+    raw = path.read_bytes()  # bytes: reading text would turn the carriage return into a LF
+    for old, new in (
+        (b",PakSat-1R,", b',"PakSat\r1R",'),
+        (b",PRSS-1,", b',"PRSS-1\nlaunch ""one""",'),
+    ):
+        assert raw.count(old) == 1, old
+        raw = raw.replace(old, new)
+    path.write_bytes(raw)
+    assert validate(descriptor).problems == []
+
+
 def test_a_misspelt_enum_value_gets_the_nearest_allowed_value(package):
     descriptor, root = package
     line = _edit_line(root, "satellite_launches", "paksat_1r", ",Xichang,", ",Xichnag,")

@@ -71,20 +71,30 @@ def _scan_records(text: str, width: int, table: Table) -> tuple[list[int], list[
     lines: list[int] = []
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""))
-    physical = text.split("\n")
+    physical = _physical_lines(text)
     start = 1
     for number, record in enumerate(reader):
         if number > 0 and record:
             if len(record) == width:
                 lines.append(start)
             elif physical[start - 1].count('"') % 2:
-                problems.append(_problem(table, start, None, physical[start - 1], UNBALANCED_RULE))
+                problems.append(
+                    _problem(
+                        table, start, None, physical[start - 1].rstrip("\r\n"), UNBALANCED_RULE
+                    )
+                )
                 return lines, problems, True
             else:
                 rule = f"row has {len(record)} cells, the header has {width}"
                 problems.append(_problem(table, start, None, ",".join(record), rule))
         start = reader.line_num + 1
     return lines, problems, False
+
+
+def _physical_lines(text: str) -> list[str]:
+    """The file's lines as the csv module counts them (a carriage return inside a quoted
+    cell ends a line too), each with its line end."""
+    return io.StringIO(text, newline="").readlines()
 
 
 def _unquoted_fields(record: str) -> list[int]:
@@ -121,12 +131,12 @@ def _stray_quotes(table: Table, arrow: pa.Table, raw: bytes) -> list[Problem]:
     if holds is None or not pc.any(holds).as_py():
         return []
     starts = arrow[LINE].to_pylist()
-    text = raw.decode("utf-8").split("\n")
+    text = _physical_lines(raw.decode("utf-8"))
     problems = []
     for position in pc.indices_nonzero(holds).to_pylist():
         first = starts[position]
         last = starts[position + 1] - 1 if position + 1 < len(starts) else len(text)
-        record = "\n".join(text[first - 1 : last]).rstrip("\n")
+        record = "".join(text[first - 1 : last]).removesuffix("\n").removesuffix("\r")
         for index in _unquoted_fields(record):
             if index < len(names):
                 value = arrow[names[index]][position].as_py()
