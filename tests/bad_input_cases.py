@@ -151,7 +151,7 @@ STATS, PARTNERS, CPEC_PARTNERS = "terrorism_statistics", "project_partners", "cp
 MEMO = "cultural_centres_memorandum"  # a 2010 memorandum, from the paper
 WHITESPACE = "whitespace: leading or trailing spaces in a key or coded value"
 EDTF = "edtf: not a valid EDTF date (YYYY, YYYY-MM, YYYY-MM-DD, YYYX or START/END)"
-SITES = "enum: must be one of Jiuquan, Taiyuan, Wenchang, Xichang, Yangjiang sea launch"
+SITES = "one of Jiuquan, Taiyuan, Wenchang, Xichang, Yangjiang sea launch"
 NOT_UTF8 = "encoding: not UTF-8 text"
 UNEXPECTED = "unexpected column (not in the schema)"
 AGRI, MILESTONES = "agricultural_projects", "cpec_project_milestones"
@@ -179,12 +179,16 @@ CASES: list[Case] = [
     # prsc_eo3 sorts after prsc_eo2, so the repeated key is reported on its own line.
     cell(
         "duplicate_primary_key", SAT, "prsc_eo3", "satellite_id", "prsc_eo2",
-        "primary-key: the key appears on an earlier row",
+        f"primary-key: the key appears on an earlier row (line {row_line(SAT, 'prsc_eo2')})",
     ),
-    cell("unknown_enum_value", SAT, "prsc_eo1", "launch_site", "Jiuquan Centre", SITES, cli=True),
+    # A near miss is given the nearest allowed value.
+    cell(
+        "unknown_enum_value", SAT, "prsc_eo1", "launch_site", "Jiuquan Centre",
+        f"enum: did you mean Jiuquan? ({SITES})", cli=True,
+    ),
     cell(
         "pattern_violation", SAT, "prss_1", "cospar_id", "2018/056B",
-        "pattern: must match [0-9]{4}-[0-9]{3}[A-Z]{1,3}",
+        "pattern: not in the form this column's values take",
     ),
     cell(
         "number_out_of_range", "citations", "50", "citation_number", "51",
@@ -254,7 +258,7 @@ CASES: list[Case] = [
         "composite_key_duplicate",
         append_line(CPEC_PARTNERS, line_text(CPEC_PARTNERS, 2)),  # the first row again
         Expect(f"{CPEC_PARTNERS}.csv", last_line(CPEC_PARTNERS) + 1, "project_id,organisation,role",
-               first_row_key(CPEC_PARTNERS), "primary-key: the key appears on an earlier row"),
+               first_row_key(CPEC_PARTNERS), "primary-key: the key appears on an earlier row (line 2)"),
     ),
     # structure
     case(
