@@ -137,6 +137,9 @@ def _stray_quotes(table: Table, arrow: pa.Table, raw: bytes) -> list[Problem]:
         first = starts[position]
         last = starts[position + 1] - 1 if position + 1 < len(starts) else len(text)
         record = "".join(text[first - 1 : last]).removesuffix("\n").removesuffix("\r")
+        cells = [arrow[name][position].as_py() or "" for name in names]
+        if next(csv.reader(io.StringIO(record, newline="")), None) != cells:
+            continue  # not the record's own text (lines shared with another): say nothing
         for index in _unquoted_fields(record):
             if index < len(names):
                 value = arrow[names[index]][position].as_py()
