@@ -37,11 +37,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from cpcd.derive import duckdb_ddl
-from cpcd.metadata import DERIVED_KEY
-from cpcd.metadata_load import load_package
-from cpcd.sql import identifier, literal
-from cpcd.types import TYPES
+from cpcd.common.sql import identifier, literal
+from cpcd.metadata.derive import duckdb_ddl
+from cpcd.metadata.load import load_package
+from cpcd.metadata.model import DERIVED_KEY
+from cpcd.metadata.types import TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = "bilateral_events"
@@ -302,7 +302,7 @@ NOTES = "\n## Engine choice\n"  # docs/benchmarks.md: the hand-written part, kep
 ENGINES = {
     "engine: pandera + Ibis (DuckDB)": "ibis",
     "engine: pandera + polars": "polars",
-    "engine: SQL from the schemas (cpcd.checks)": "sql",
+    "engine: SQL from the schemas (cpcd.checks.sql_checks)": "sql",
 }
 
 

@@ -2,13 +2,13 @@
 
 Each reads ``data/<table>.csv`` typed and applies the field and key rules its
 Table Schema declares (required, enum, pattern, minimum, maximum, unique,
-primary key), written once from :class:`cpcd.metadata.Table`:
+primary key), written once from :class:`cpcd.metadata.model.Table`:
 
 - ``ibis``: pandera's Ibis backend, the table read by DuckDB through Ibis, the
   checks compiled by Ibis to SQL that DuckDB runs;
 - ``polars``: pandera's polars backend, the table read by polars;
-- ``sql``: cpcd's own path, the reader of :mod:`cpcd.read` and the SQL that
-  :mod:`cpcd.checks` generates, run by DuckDB.
+- ``sql``: cpcd's own path, the reader of :mod:`cpcd.checks.read` and the SQL that
+  :mod:`cpcd.checks.sql_checks` generates, run by DuckDB.
 
     python scripts/engines.py ibis|polars|sql PACKAGE_DIR [TABLE]
 
@@ -21,8 +21,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cpcd.metadata import Table
-from cpcd.metadata_load import load_package
+from cpcd.metadata.load import load_package
+from cpcd.metadata.model import Table
 
 TABLE = "bilateral_events"
 
@@ -68,7 +68,7 @@ def run_ibis(table: Table) -> int:
     import ibis
     import pandera.ibis as module
 
-    from cpcd.types import TYPES
+    from cpcd.metadata.types import TYPES
 
     con = ibis.duckdb.connect()
     columns = {f.name: TYPES[f.type].duckdb for f in table.source_fields}
@@ -98,9 +98,9 @@ def run_polars(table: Table) -> int:
 def run_sql(table: Table) -> int:
     import duckdb
 
-    from cpcd import checks
-    from cpcd.dates import bounds_table
-    from cpcd.read import read_table
+    from cpcd.checks import sql_checks as checks
+    from cpcd.checks.dates import bounds_table
+    from cpcd.checks.read import read_table
 
     item = read_table(table)
     con = duckdb.connect()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from cpcd.build import build
+from cpcd.exports.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 DESCRIPTOR = ROOT / "datapackage.json"
@@ -213,9 +213,9 @@ def frictionless_validate(folder: Path) -> subprocess.CompletedProcess:
 
 
 def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    """``cpcd ARGS`` run the way the installed command runs it (``cpcd.cli.main``), but in
+    """``cpcd ARGS`` run the way the installed command runs it (``cpcd.cli.main.main``), but in
     this process: the same output and exit status without starting Python again."""
-    from cpcd.cli import main
+    from cpcd.cli.main import main
 
     stdout, stderr = io.StringIO(), io.StringIO()
     saved = (sys.argv, os.getcwd(), dict(os.environ))

@@ -23,10 +23,10 @@ from bad_input_cases import CASES, Case, Expect
 from conftest import ROOT, copy_package, run_cli
 from package_edits import APPENDED, row_line
 
-from cpcd.csv_text import csv_bytes
-from cpcd.export import canonical
-from cpcd.problems import CpcdError, Problem
-from cpcd.validate import Result, validate
+from cpcd.checks.validate import Result, validate
+from cpcd.common.problems import CpcdError, Problem
+from cpcd.exports.csv_text import csv_bytes
+from cpcd.exports.write import canonical
 
 
 def clash(a: Case, b: Case) -> bool:
@@ -215,7 +215,7 @@ def test_the_command_line_reports_every_problem_and_keeps_the_exports(
 
 
 def test_the_text_report_lists_files_in_the_order_they_were_checked():
-    from cpcd.problems import render
+    from cpcd.common.problems import render
 
     report = render(
         [

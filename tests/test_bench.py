@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import bench
 import engines
 
-from cpcd.validate import validate
+from cpcd.checks.validate import validate
 
 ROWS = 300
 

@@ -26,9 +26,9 @@ from conftest import (
 )
 
 import cpcd
-from cpcd.build import build
-from cpcd.problems import CpcdError
-from cpcd.verify import verify
+from cpcd.common.problems import CpcdError
+from cpcd.exports.build import build
+from cpcd.releases.verify import verify
 
 BIN = Path(sys.executable).parent
 

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-import cpcd.build
-import cpcd.cache
-import cpcd.paths
-from cpcd.cache import MARKER, ensure_built
+import cpcd.common.paths
+import cpcd.exports.build
+import cpcd.exports.cache
+from cpcd.exports.cache import MARKER, ensure_built
 
 
 @pytest.fixture
 def installed(monkeypatch, tmp_path, exports) -> list[Path]:
     """cpcd as if installed from a wheel, its cache in a fresh folder; builds copy the
     session's exports (what a build writes is tested elsewhere) and are recorded."""
-    monkeypatch.setattr(cpcd.paths, "is_checkout", lambda: False)
-    monkeypatch.setattr(cpcd.cache, "is_checkout", lambda: False)
+    monkeypatch.setattr(cpcd.common.paths, "is_checkout", lambda: False)
+    monkeypatch.setattr(cpcd.exports.cache, "is_checkout", lambda: False)
     monkeypatch.setenv("CPCD_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("CPCD_EXPORTS", raising=False)
     built: list[Path] = []
@@ -28,7 +28,7 @@ def installed(monkeypatch, tmp_path, exports) -> list[Path]:
         shutil.copytree(exports, out)
         built.append(Path(out))
 
-    monkeypatch.setattr(cpcd.build, "build", build)
+    monkeypatch.setattr(cpcd.exports.build, "build", build)
     return built
 
 
@@ -45,7 +45,7 @@ def test_first_use_builds_the_current_version_and_removes_older_ones(installed, 
     cache = tmp_path / "cache"
     older = _folder(cache, "0" * 32, marked=True)
     foreign = _folder(cache, "not-cpcds", marked=False)
-    folder = ensure_built(cpcd.cache.exports_dir())
+    folder = ensure_built(cpcd.exports.cache.exports_dir())
     assert installed == [folder]
     assert folder.parent.parent == cache and folder.name == "exports"
     assert (folder / "datapackage.json").is_file()
@@ -56,8 +56,8 @@ def test_first_use_builds_the_current_version_and_removes_older_ones(installed, 
 
 
 def test_the_current_version_is_built_once(installed):
-    first = ensure_built(cpcd.cache.exports_dir())
-    second = ensure_built(cpcd.cache.exports_dir())
+    first = ensure_built(cpcd.exports.cache.exports_dir())
+    second = ensure_built(cpcd.exports.cache.exports_dir())
     assert first == second and installed == [first]
 
 
@@ -87,7 +87,7 @@ def test_a_descriptor_that_passed_is_not_checked_again(monkeypatch, tmp_path):
 
     from conftest import copy_package
 
-    import cpcd.descriptor as descriptor
+    import cpcd.checks.descriptor as descriptor
 
     monkeypatch.setenv("CPCD_CACHE", str(tmp_path / "cache"))
     path = copy_package(tmp_path)

@@ -17,8 +17,8 @@ import typer
 from conftest import DATA, DESCRIPTOR, ROOT, TABLES, copy_package, read_rows, run_cli
 
 import cpcd
-from cpcd.build import build
-from cpcd.cli import app
+from cpcd.cli.main import app
+from cpcd.exports.build import build
 
 cpcd_cli = run_cli
 

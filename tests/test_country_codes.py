@@ -12,8 +12,8 @@ import pycountry
 import pytest
 from conftest import SCHEMAS, TABLES, copy_package, schema, text_rows
 
-from cpcd.build import build
-from cpcd.problems import CpcdError
+from cpcd.common.problems import CpcdError
+from cpcd.exports.build import build
 
 SHARED = json.loads((SCHEMAS / "fields.json").read_text(encoding="utf-8"))["fields"]
 COUNTRIES = sorted(pycountry.countries, key=lambda c: c.alpha_2)

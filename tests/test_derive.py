@@ -12,10 +12,10 @@ import pytest
 from conftest import DESCRIPTOR, copy_package
 
 import cpcd
-from cpcd import checks
-from cpcd.build import build
-from cpcd.derive import arrow_schema, duckdb_ddl, pandas_dtype
-from cpcd.metadata_load import load_package
+from cpcd.checks import sql_checks as checks
+from cpcd.exports.build import build
+from cpcd.metadata.derive import arrow_schema, duckdb_ddl, pandas_dtype
+from cpcd.metadata.load import load_package
 
 
 def pandas_dtypes(table):
@@ -111,8 +111,8 @@ def test_duckdb_ddl_rejects_what_the_schema_forbids(package):
 def test_the_generated_checks_find_each_constraint(package):
     import pyarrow as pa
 
-    from cpcd import checks
-    from cpcd.read import LINE
+    from cpcd.checks import sql_checks as checks
+    from cpcd.checks.read import LINE
 
     table = package.tables["citations"]
     text = pa.table(

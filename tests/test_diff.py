@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_package, run_cli
 
-from cpcd.build import build
-from cpcd.diff import diff
+from cpcd.exports.build import build
+from cpcd.releases.diff import diff
 
 GIT = [
     "git",

@@ -31,7 +31,7 @@ from conftest import (
 )
 
 import cpcd
-from cpcd.cookbook import parse, stale
+from cpcd.docs.cookbook import parse, stale
 
 COOKBOOK = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -263,7 +263,7 @@ DICTIONARY = ROOT / "docs" / "data-dictionary.md"
 
 
 def test_data_dictionary_is_current():
-    from cpcd.dictionary import generate
+    from cpcd.docs.dictionary import generate
 
     assert DICTIONARY.read_text(encoding="utf-8") == generate(DESCRIPTOR), "run `cpcd docs`"
 
@@ -322,13 +322,13 @@ FIGURES = ROOT / "docs" / "figures"
 @pytest.fixture(scope="module")
 def drawn(exports, tmp_path_factory) -> list[Path]:
     """The figures drawn once from a fresh build of the shipped data."""
-    from cpcd.figures import draw
+    from cpcd.docs.figures import draw
 
     return draw(tmp_path_factory.mktemp("figures"), exports)
 
 
 def test_figures_are_written_deterministic_and_shown(drawn, exports, tmp_path):
-    from cpcd.figures import draw
+    from cpcd.docs.figures import draw
 
     first = drawn
     second = draw(tmp_path / "b", exports)
@@ -352,7 +352,7 @@ def test_figure_labels_are_words_and_fit(exports, name):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
 
-    from cpcd.figures import FIGURES
+    from cpcd.docs.figures import FIGURES
 
     figure = FIGURES[name](exports)
     canvas = FigureCanvasAgg(figure)
@@ -378,7 +378,7 @@ def test_figure_labels_are_words_and_fit(exports, name):
 
 
 def test_security_figure_has_a_year_tick_under_every_bar(exports):
-    from cpcd.figures import security
+    from cpcd.docs.figures import security
 
     by_area, by_toll, trend = security(exports).axes
     for axis in (by_area, by_toll):
@@ -396,7 +396,7 @@ def test_security_figure_has_a_year_tick_under_every_bar(exports):
 def test_security_trend_breaks_where_a_compiler_gives_no_figure(exports):
     """Each compiler's line holds its national yearly counts from data/ and is broken (NaN)
     in every year between its first and last in which it gives none."""
-    from cpcd.figures import security
+    from cpcd.docs.figures import security
 
     trend = security(exports).axes[2]
     lines = [line for line in trend.get_lines() if not line.get_label().startswith("_")]
@@ -429,8 +429,8 @@ def test_security_trend_breaks_where_a_compiler_gives_no_figure(exports):
 
 def test_figures_follow_the_data(drawn, tmp_path):
     """One launch fewer gives another launch figure and the same others."""
-    from cpcd.build import build
-    from cpcd.figures import draw
+    from cpcd.docs.figures import draw
+    from cpcd.exports.build import build
 
     descriptor = copy_package(tmp_path)
     launches = tmp_path / "data" / "satellite_launches.csv"

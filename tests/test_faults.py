@@ -12,8 +12,8 @@ from pathlib import Path
 from conftest import DESCRIPTOR
 
 import cpcd
-from cpcd.build import build
-from cpcd.verify import verify
+from cpcd.exports.build import build
+from cpcd.releases.verify import verify
 
 BUILD = [sys.executable, "-m", "cpcd", "build", "--quiet", "--out"]
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import copy_package, run_cli
 
-from cpcd.validate import validate
+from cpcd.checks.validate import validate
 
 
 def _edit_line(root, table: str, key: str, old: str, new: str) -> int:

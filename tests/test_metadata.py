@@ -18,8 +18,8 @@ from conftest import (
     schema,
 )
 
-from cpcd.descriptor import check_descriptor
-from cpcd.metadata_load import load_package
+from cpcd.checks.descriptor import check_descriptor
+from cpcd.metadata.load import load_package
 
 PROFILES = ROOT / "tests" / "profiles" / "2.0"
 # The contract: every table and the columns it must have (issue "Foundation").

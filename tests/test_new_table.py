@@ -14,10 +14,10 @@ import duckdb
 import pytest
 from conftest import copy_package
 
-from cpcd.build import build
-from cpcd.dictionary import generate
-from cpcd.problems import CpcdError
-from cpcd.validate import validate
+from cpcd.checks.validate import validate
+from cpcd.common.problems import CpcdError
+from cpcd.docs.dictionary import generate
+from cpcd.exports.build import build
 
 TABLE = "trade_fairs"
 SCHEMA = {

@@ -20,7 +20,7 @@ import pyreadstat
 import pytest
 from conftest import DESCRIPTOR, TABLES, copy_package, python_value, read_rows, schema
 
-from cpcd.build import build
+from cpcd.exports.build import build
 
 VIEWS = ["timeline", "security_incidents_by_area", "terrorism_annual"]
 # The one field name longer than Stata's 32 characters, and the name it gets (a contract).
@@ -328,9 +328,9 @@ def test_the_descriptor_lists_each_reader_file_valid_against_the_data_package_pr
 def test_values_a_format_cannot_hold_are_written_as_their_csv_text(tmp_path):
     """Valid data the readers' formats cannot hold exactly (a date before Excel's first day,
     an integer past 2**53) keep their CSV text rather than turning into another value."""
-    from cpcd.metadata import Field
-    from cpcd.statfiles import _column
-    from cpcd.workbook import _Writer
+    from cpcd.exports.statfiles import _column
+    from cpcd.exports.workbook import _Writer
+    from cpcd.metadata.model import Field
 
     big = 2**60 + 1
     assert _column(Field("n", "integer", "d"), [big, None]) == [str(big), ""]

@@ -17,9 +17,9 @@ import duckdb
 import pytest
 from conftest import ROOT, TABLES, run_cli
 
-from cpcd.build import build
-from cpcd.release import release
-from cpcd.verify import verify
+from cpcd.exports.build import build
+from cpcd.releases.archive import release
+from cpcd.releases.verify import verify
 
 
 def build_in(folder: Path, **env: str) -> Path:
@@ -102,7 +102,7 @@ def test_the_build_command_reads_source_date_epoch_and_refuses_other_text(tmp_pa
 
 
 def test_a_file_hash_is_its_sha256(tmp_path):
-    from cpcd.hashing import file_sha256
+    from cpcd.common.hashing import file_sha256
 
     path = tmp_path / "abc.txt"
     path.write_bytes(b"abc")
@@ -215,7 +215,7 @@ def test_release_archive_is_byte_identical_and_complete(two_builds, tmp_path):
             assert f"{top}/{name}" in names, name
         extracted = tmp_path / "extracted"
         tar.extractall(extracted, filter="data")
-    # What was released verifies on its own (the DuckDB file is left out: see cpcd.release),
+    # What was released verifies on its own (the DuckDB file is left out: see cpcd.releases.archive),
     # from the archive's root as from its exports; every docs/ link in its README resolves.
     assert verify(extracted / top / "exports") == []
     done = run_cli("verify", "--exports", str(extracted / top))

@@ -10,9 +10,9 @@ import tarfile
 import pytest
 from conftest import DESCRIPTOR, ROOT, run_cli
 
-from cpcd import changelog
-from cpcd.build_inputs import inputs_digest
-from cpcd.releases import read
+from cpcd.common import changelog
+from cpcd.digests.inputs import inputs_digest
+from cpcd.releases.record import read
 
 RELEASES = ROOT / "releases.json"
 # Versions before 0.3.0 were changed after their release (0.2.0's commit holds other data

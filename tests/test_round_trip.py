@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import cpcd
-from cpcd.build import build
-from cpcd.problems import CpcdError
+from cpcd.common.problems import CpcdError
+from cpcd.exports.build import build
 
 AWKWARD = "اردو زبان中文汉字e\u0301a\u0308\"',;|\\\n\r\t\x0b\u2028 0123 NA null None N/A"  # noqa: RUF001
 TEXT = st.one_of(
@@ -451,9 +451,9 @@ def written(rows: list[tuple]) -> bytes:
     them, from the typed Arrow columns the build hands it (times cut to whole seconds)."""
     import pyarrow as pa
 
-    from cpcd.csv_text import csv_bytes
-    from cpcd.derive import arrow_schema
-    from cpcd.metadata import Field, Table
+    from cpcd.exports.csv_text import csv_bytes
+    from cpcd.metadata.derive import arrow_schema
+    from cpcd.metadata.model import Field, Table
 
     fields = tuple(Field(name, kind, "d") for name, kind in WRITER_FIELDS)
     table = Table("t", "t", "", None, None, fields, ("text",), ())

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import DESCRIPTOR, FACT_TABLES, ROOT, TABLES, run_cli, text_rows
 
-from cpcd import changelog
+from cpcd.common import changelog
 from cpcd.site import build_site
 from cpcd.site.render import markdown
 
@@ -642,7 +642,7 @@ def test_screenshots_and_no_page_wider_than_the_screen(desktop_tab, phone_tab, s
 
 def test_no_number_range_over_an_identifier():
     """A catalogue number (``cpcd:identifier``) gets no range filter; an amount does."""
-    from cpcd.metadata_load import load_package
+    from cpcd.metadata.load import load_package
     from cpcd.site.tables import filters
 
     package = load_package(DESCRIPTOR)

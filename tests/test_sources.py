@@ -319,7 +319,7 @@ def test_csl_dates_keep_their_precision(exports):
 
 
 def test_an_issued_interval_is_a_csl_range():
-    from cpcd.bibliography import date_parts
+    from cpcd.exports.bibliography import date_parts
 
     # CSL-JSON's schema: "date-parts" holds one date, or two for a range, each at its own
     # precision.

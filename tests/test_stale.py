@@ -12,11 +12,11 @@ from conftest import copy_package, run_cli
 
 import cpcd
 import cpcd.api
-import cpcd.cli_data
+import cpcd.cli.data_commands
 from cpcd.api import StaleExportsWarning
-from cpcd.build import build
-from cpcd.build_inputs import STALE_RULE, inputs_digest, is_stale
-from cpcd.verify import verify
+from cpcd.digests.inputs import STALE_RULE, inputs_digest, is_stale
+from cpcd.exports.build import build
+from cpcd.releases.verify import verify
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def checkout(tmp_path, monkeypatch, exports):
     descriptor = copy_package(tmp_path)
     out = tmp_path / "exports"
     shutil.copytree(exports, out)
-    for module in (cpcd.api, cpcd.cli_data):
+    for module in (cpcd.api, cpcd.cli.data_commands):
         monkeypatch.setattr(module, "DESCRIPTOR", descriptor)
         monkeypatch.setattr(module, "exports_dir", lambda: out)
         monkeypatch.setattr(
@@ -102,7 +102,7 @@ def test_exports_elsewhere_are_not_compared_with_the_checkout(checkout, tmp_path
 def test_only_the_checkouts_own_exports_are_held_to_its_data(tmp_path):
     from conftest import ROOT
 
-    from cpcd.paths import is_checkout_exports
+    from cpcd.common.paths import is_checkout_exports
 
     assert is_checkout_exports(ROOT / "exports")
     assert is_checkout_exports(ROOT / "data" / ".." / "exports")

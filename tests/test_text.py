@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpcd.cookbook import cell
-from cpcd.text import cell_text
+from cpcd.common.text import cell_text
+from cpcd.docs.cookbook import cell
 
 # Each value beside the text a person writes in data/*.csv for it (the README's rules).
 CASES = [

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from conftest import DESCRIPTOR, TABLES, copy_package
 
-from cpcd.metadata_load import load_package
-from cpcd.read import read_table
-from cpcd.validate import edtf_bounds, iso_bounds, validate
+from cpcd.checks.read import read_table
+from cpcd.checks.validate import edtf_bounds, iso_bounds, validate
+from cpcd.metadata.load import load_package
 
 
 def test_shipped_data_is_valid():
@@ -92,7 +92,7 @@ def test_large_integers_beside_empty_cells_are_read_exactly():
     import duckdb
     import pyarrow as pa
 
-    from cpcd.types import TYPES
+    from cpcd.metadata.types import TYPES
 
     big = 2**53 + 1
     con = duckdb.connect()
@@ -102,7 +102,7 @@ def test_large_integers_beside_empty_cells_are_read_exactly():
 
 
 def test_cells_are_read_as_text():
-    # The reader gives every source column as text; the SQL of cpcd.checks types it.
+    # The reader gives every source column as text; the SQL of cpcd.checks.sql_checks types it.
     import pyarrow as pa
 
     package = load_package(DESCRIPTOR)

@@ -14,10 +14,10 @@ import pytest
 from conftest import FACT_TABLES, ROOT, copy_package, schema, text_rows
 
 import cpcd
-from cpcd.build import build
-from cpcd.problems import CpcdError
+from cpcd.common.problems import CpcdError
+from cpcd.exports.build import build
 
-# The views generated from the schemas (cpcd.catalogue), then those written in views/.
+# The views generated from the schemas (cpcd.views.catalogue), then those written in views/.
 VIEWS = sorted(["fact_rows", "timeline", *(p.stem for p in (ROOT / "views").glob("*.sql"))])
 # The paper's source id as each fact table's schema declares it (cpcd:provenance).
 PAPER_SOURCE = {

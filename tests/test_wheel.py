@@ -17,12 +17,12 @@ import pytest
 from conftest import ROOT, TABLES
 
 import cpcd
-from cpcd.text import cell_text
+from cpcd.common.text import cell_text
 
 DUMP = textwrap.dedent("""
     import json, sys
     import cpcd
-    from cpcd.text import cell_text
+    from cpcd.common.text import cell_text
     out = {"version": cpcd.__version__, "tables": cpcd.tables(), "where": cpcd.__file__, "frames": {}}
     for name in cpcd.tables():
         frame = cpcd.load(name)

@@ -9,7 +9,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from cpcd.api import connect, load, tables
-from cpcd.problems import CpcdError
+from cpcd.common.problems import CpcdError
 
 try:
     __version__ = version("cpcd")

@@ -1,5 +1,5 @@
 """``python -m cpcd`` runs the command line."""
 
-from cpcd.cli import main
+from cpcd.cli.main import main
 
 main()

@@ -14,12 +14,12 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpcd.build_inputs import STALE_RULE, is_stale
-from cpcd.cache import ensure_built, exports_dir
-from cpcd.metadata import Package
-from cpcd.metadata_load import load_package
-from cpcd.paths import DESCRIPTOR, DUCKDB_FILE, is_checkout_exports
-from cpcd.problems import CpcdError
+from cpcd.common.paths import DESCRIPTOR, DUCKDB_FILE, is_checkout_exports
+from cpcd.common.problems import CpcdError
+from cpcd.digests.inputs import STALE_RULE, is_stale
+from cpcd.exports.cache import ensure_built, exports_dir
+from cpcd.metadata.load import load_package
+from cpcd.metadata.model import Package
 
 if TYPE_CHECKING:
     import duckdb
@@ -65,7 +65,7 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
     Dates are datetime64, integers Int64, numbers Float64, booleans boolean,
     text string, and enum fields categorical.
     """
-    from cpcd.derive import cast_frame
+    from cpcd.metadata.derive import cast_frame
 
     package = _package(exports)
     folder = package.descriptor_path.parent
@@ -82,8 +82,8 @@ def load(name: str, exports: Path | None = None) -> pd.DataFrame:
 
 def _views(folder: Path) -> dict[str, str]:
     """The views an export holds (``cpcd:view`` resources), by name: their Parquet files."""
-    from cpcd.metadata import VIEW_KEY
-    from cpcd.metadata_load import read_json
+    from cpcd.metadata.load import read_json
+    from cpcd.metadata.model import VIEW_KEY
 
     return {
         resource["name"].removesuffix("_parquet"): resource["path"]
@@ -97,7 +97,7 @@ def _parquet_frame(path: Path) -> pd.DataFrame:
     from pandas.api.extensions import ExtensionDtype
     from pandas.api.types import pandas_dtype
 
-    from cpcd.types import TYPES
+    from cpcd.metadata.types import TYPES
 
     if not path.exists():
         raise CpcdError(f"{path} is missing: {BUILD_HINT}")

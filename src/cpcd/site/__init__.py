@@ -14,12 +14,12 @@ from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
-from cpcd.problems import CpcdError
+from cpcd.common.problems import CpcdError
+from cpcd.common.swap import replaced_directory
 from cpcd.site import pages, records
 from cpcd.site.model import ERRATA_PAGE, SOURCES_INDEX, read_exports
 from cpcd.site.render import GENERATOR, render
 from cpcd.site.tables import table_page
-from cpcd.swap import replaced_directory
 
 __all__ = ["SiteSummary", "build_site"]
 
@@ -84,7 +84,7 @@ def _check_out(out: Path) -> None:
 
 
 def _write(files: dict[str, bytes], out: Path) -> None:
-    """Write every file into a fresh directory swapped in at ``out`` (:mod:`cpcd.swap`)."""
+    """Write every file into a fresh directory swapped in at ``out`` (:mod:`cpcd.common.swap`)."""
     _check_out(out)  # again: the folder may have changed during the build
     with replaced_directory(out) as staging:
         for path, data in sorted(files.items()):

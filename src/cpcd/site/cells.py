@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from cpcd.metadata import Field, Table
+from cpcd.metadata.model import Field, Table
 from cpcd.site.model import Site, rel
 
 NUMERIC = ("integer", "number")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from cpcd.metadata import VIEW_KEY, Package, Table
-from cpcd.metadata_load import load_package
-from cpcd.problems import CpcdError
+from cpcd.common.problems import CpcdError
+from cpcd.metadata.load import load_package
+from cpcd.metadata.model import VIEW_KEY, Package, Table
 
 TIMELINE_VIEW = "timeline"
 SOURCES_INDEX = "sources/index.html"

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cpcd import changelog
-from cpcd.hashing import file_sha256
-from cpcd.paths import DUCKDB_FILE
+from cpcd.common import changelog
+from cpcd.common.hashing import file_sha256
+from cpcd.common.paths import DUCKDB_FILE
 from cpcd.site.context import Link, frame
 from cpcd.site.model import Site, slug
 from cpcd.site.timeline import timeline

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cpcd.metadata import Field
+from cpcd.metadata.model import Field
 from cpcd.site.cells import Cell, references
 from cpcd.site.context import Link, Record, errata_about, erratum, frame, record
 from cpcd.site.model import SOURCES_INDEX, Row, Site

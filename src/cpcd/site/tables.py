@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cpcd.metadata import Field, Table
+from cpcd.metadata.model import Field, Table
 from cpcd.site.cells import NUMERIC, Cell, cell, references
 from cpcd.site.context import Link, frame
 from cpcd.site.model import Row, Site, rel

@@ -1,0 +1,1 @@
+"""Versions: the release archive, `cpcd verify` and `cpcd diff` between two versions."""
