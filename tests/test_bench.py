@@ -56,24 +56,25 @@ def _set_cell(path, key, column, value):
         csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
-@pytest.mark.parametrize(
-    ("column", "value"),
-    [
-        ("event_id", "synthetic_event_0000000"),  # the key of the row before: one duplicate
-        ("domain", "spcae"),  # not in the enum
-        ("date", "2023-02-30"),  # no such day
-        ("source_id", "no_such_source"),  # not in the sources table
-    ],
-)
-def test_the_duckdb_reference_counts_one_violation_per_planted_error(
-    package, tmp_path, column, value
-):
+# One planted error per row, each of another rule: (row key, column, value).
+PLANTED = [
+    ("synthetic_event_0000001", "event_id", "synthetic_event_0000000"),  # the row before's key
+    ("synthetic_event_0000002", "domain", "spcae"),  # not in the enum
+    ("synthetic_event_0000003", "date", "2023-02-30"),  # no such day
+    ("synthetic_event_0000004", "source_id", "no_such_source"),  # not in the sources table
+]
+
+
+def test_the_duckdb_reference_counts_one_violation_per_planted_error(package, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(package, copy)
     path = copy / "data" / f"{bench.TABLE}.csv"
-    _set_cell(path, "synthetic_event_0000001", column, value)
-    assert violations(copy) == 1
-    assert validate(copy / "datapackage.json").problems  # cpcd rejects it too
+    for key, column, value in PLANTED:
+        _set_cell(path, key, column, value)
+    assert violations(copy) == len(PLANTED)
+    # cpcd rejects each too, in the column it was planted in.
+    problems = validate(copy / "datapackage.json").problems
+    assert {column for _, column, _ in PLANTED} <= {p.column for p in problems}
 
 
 def test_the_duckdb_export_writes_every_table(package, tmp_path):
