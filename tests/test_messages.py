@@ -1,5 +1,7 @@
 """Problem reports where a contributor was left guessing: each says what is wrong in words
-a new user acts on, on the line where it is."""
+a new user acts on, on the line where it is. The rules of single cells (the nearest enum
+value, the line a repeated key repeats, a pattern in words) are held in the one table of
+bad-input cases, tests/bad_input_cases.py."""
 
 from __future__ import annotations
 
@@ -73,37 +75,11 @@ def test_a_carriage_return_in_an_earlier_quoted_cell_does_not_shift_the_quote_ch
     assert validate(descriptor).problems == []
 
 
-def test_a_misspelt_enum_value_gets_the_nearest_allowed_value(package):
-    descriptor, root = package
-    line = _edit_line(root, "satellite_launches", "paksat_1r", ",Xichang,", ",Xichnag,")
-    [problem] = validate(descriptor).problems
-    assert (problem.line, problem.column, problem.value) == (line, "launch_site", "Xichnag")
-    assert problem.rule.startswith("enum: did you mean Xichang? (one of ")
-
-
 def test_a_value_far_from_every_allowed_value_lists_them(package):
     descriptor, root = package
     _edit_line(root, "satellite_launches", "paksat_1r", ",Xichang,", ",Cape Canaveral,")
     [problem] = validate(descriptor).problems
     assert problem.rule.startswith("enum: must be one of ") and "did you mean" not in problem.rule
-
-
-def test_a_duplicate_key_names_the_line_it_repeats(package):
-    descriptor, root = package
-    first = _edit_line(root, "satellite_launches", "prsc_eo2", "prsc_eo2,", "prsc_eo2,")
-    second = _edit_line(root, "satellite_launches", "prsc_eo3", "prsc_eo3,", "prsc_eo2,")
-    [problem] = validate(descriptor).problems
-    assert (problem.line, problem.column, problem.value) == (second, "satellite_id", "prsc_eo2")
-    assert problem.rule == f"primary-key: the key appears on an earlier row (line {first})"
-
-
-def test_a_pattern_failure_does_not_print_the_regex(package):
-    descriptor, root = package
-    _edit_line(root, "satellite_launches", "paksat_1r", "2011-042A", "2011/042A")
-    [problem] = validate(descriptor).problems
-    assert problem.column == "cospar_id"
-    assert problem.rule == "pattern: not in the form this column's values take"
-    assert "[" not in problem.rule and "\\" not in problem.rule
 
 
 def test_text_and_json_reports_list_problems_in_the_same_order(package):
