@@ -9,7 +9,7 @@ from cpcd.common.paths import DUCKDB_FILE
 from cpcd.common.sql import identifier, literal
 from cpcd.digests.content import METADATA_TABLE, content_digest
 from cpcd.metadata.derive import duckdb_ddl
-from cpcd.metadata.model import Package
+from cpcd.metadata.model import Field, Package
 from cpcd.views.catalogue import package_views
 from cpcd.views.sql_views import View, create_views, load_views, view_fields, view_schemas
 
@@ -47,9 +47,10 @@ def write_duckdb(package: Package, out: Path, created: str) -> tuple[str, dict[s
             parquet = (out / "parquet" / f"{name}.parquet").as_posix()
             con.execute(f"INSERT INTO {identifier(name)} SELECT * FROM read_parquet(?)", [parquet])
         create_views(con, views)
-        schemas = view_schemas(con, views)
+        fields = {view.name: view_fields(con, view) for view in views}
+        schemas = view_schemas(views, fields)
         if views:
-            export_views(con, views, out / "views")
+            export_views(con, views, fields, out / "views")
         digest = content_digest(con)
         con.execute(
             f"CREATE TABLE {METADATA_TABLE} (version VARCHAR NOT NULL, "
@@ -69,9 +70,15 @@ def write_duckdb(package: Package, out: Path, created: str) -> tuple[str, dict[s
     return digest, schemas
 
 
-def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -> None:
+def export_views(
+    con: duckdb.DuckDBPyConnection,
+    views: list[View],
+    fields: dict[str, tuple[Field, ...]],
+    out: Path,
+) -> None:
     """``out/<view>.csv`` and ``out/<view>.parquet`` for readers who do not write SQL; the CSV
-    written as the tables' CSV files are (:mod:`cpcd.exports.csv_text`)."""
+    written as the tables' CSV files are (:mod:`cpcd.exports.csv_text`), each view's columns
+    typed as ``fields`` says."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -87,11 +94,11 @@ def export_views(con: duckdb.DuckDBPyConnection, views: list[View], out: Path) -
         pq.write_table(
             table.replace_schema_metadata(None), out / f"{view.name}.parquet", compression="zstd"
         )
-        fields = view_fields(con, view)
+        columns = fields[view.name]
         # Each column as its Table Schema type holds it (a sum's HUGEINT as an integer).
-        typed = pa.table({f.name: table[f.name].cast(TYPES[f.type].arrow) for f in fields})
+        typed = pa.table({f.name: table[f.name].cast(TYPES[f.type].arrow) for f in columns})
         with (out / f"{view.name}.csv").open("wb") as fh:
-            write_fields(typed, fields, fh)
+            write_fields(typed, columns, fh)
 
 
 def _plain(kind: pa.DataType) -> pa.DataType:

@@ -96,14 +96,14 @@ def view_fields(con: duckdb.DuckDBPyConnection, view: View) -> tuple[Field, ...]
     return tuple(Field(name, from_duckdb(kind), view.columns[name]) for name, kind in columns)
 
 
-def view_schemas(con: duckdb.DuckDBPyConnection, views: list[View]) -> dict[str, dict]:
-    """Each view as a Table Schema: its description and its columns as fields (name, type
-    and description)."""
+def view_schemas(views: list[View], fields: dict[str, tuple[Field, ...]]) -> dict[str, dict]:
+    """Each view as a Table Schema: its description and its columns (``fields``, by view, as
+    :func:`view_fields` reads them) as fields with name, type and description."""
     schemas = {}
     for view in views:
-        fields = [
+        columns = [
             {"name": f.name, "type": f.type, "description": f.description}
-            for f in view_fields(con, view)
+            for f in fields[view.name]
         ]
-        schemas[view.name] = {"description": view.description, "fields": fields}
+        schemas[view.name] = {"description": view.description, "fields": columns}
     return schemas
