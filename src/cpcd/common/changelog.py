@@ -7,7 +7,6 @@ unreleased section and the blank lines of each entry, which the site shows.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,12 +49,8 @@ class Changelog:
         return next((r for r in self.releases if r.version == version), None)
 
 
-@functools.lru_cache(maxsize=4)
 def parse(text: str) -> Changelog:
-    """Split the text at its level-two headings that name a version.
-
-    Cached by the text itself (the result is immutable): a build asks for the release
-    date of each file it writes."""
+    """Split the text at its level-two headings that name a version."""
     lines = text.splitlines(keepends=True)
     tokens = MarkdownIt("commonmark").parse(text)
     starts: list[tuple[int, int, re.Match[str]]] = []  # (heading line, body line, match)

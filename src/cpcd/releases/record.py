@@ -74,9 +74,7 @@ def record_version(descriptor: Path, path: Path) -> tuple[str, str, str | None]:
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise CpcdError(f"{descriptor}: cannot read the version ({err})") from err
     log = descriptor.parent / "CHANGELOG.md"
-    entry = changelog.parse(log.read_text(encoding="utf-8") if log.exists() else "").release(
-        str(version)
-    )
+    entry = changelog.read(log).release(str(version))
     if entry is None or entry.date is None:
         raise CpcdError(f"{log}: no dated entry for version {version}: write it first")
     digest = inputs_digest(descriptor)
